@@ -1,0 +1,67 @@
+"""One source of truth: repository paths, label names and parameter loading.
+
+Every stage and the public :func:`pipeline.predict` read their constants from
+here, so a label name or a path is spelled once.  This module must stay cheap to
+import: it is on the path of ``import pipeline``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: Root of the repository (the folder holding ``dvc.yaml``).  Overridable with
+#: ``STANCE_PIPELINE_ROOT`` so that an installed copy can point at a checkout.
+ROOT = Path(os.environ.get("STANCE_PIPELINE_ROOT", Path(__file__).resolve().parent.parent))
+
+CONFIGS_DIR = ROOT / "configs"
+PARAMS_FILE = CONFIGS_DIR / "params.yaml"
+SEEDS_DIR = ROOT / "seeds"
+MANIFEST_FILE = SEEDS_DIR / "articles.csv"
+ANNOTATIONS_FILE = ROOT / "annotations" / "labels.jsonl"
+DATA_DIR = ROOT / "data"
+CLEAN_FILE = DATA_DIR / "clean.jsonl"
+SENTENCES_FILE = DATA_DIR / "sentences.jsonl"
+LABELLED_FILE = DATA_DIR / "labelled.jsonl"
+MODELS_DIR = ROOT / "models"
+MODEL_FILE = MODELS_DIR / "model.joblib"
+MODEL_MANIFEST_FILE = MODELS_DIR / "manifest.json"
+METRICS_DIR = ROOT / "metrics"
+PLOTS_DIR = ROOT / "plots"
+REPORTS_DIR = ROOT / "reports"
+
+#: Stance classes, in the order used for probability columns everywhere.
+#: Defined by docs/LABELS.md section 2.
+STANCE_LABELS: tuple[str, ...] = ("pro_twitter", "pro_microsoft", "neutral")
+#: Sign of each stance in the net stance score (pro-Twitter positive).
+STANCE_SIGN: dict[str, int] = {"pro_twitter": 1, "pro_microsoft": -1, "neutral": 0}
+
+#: Where each label came from, on rows of the labelled table.
+LABEL_SOURCES: tuple[str, ...] = ("gold", "rule", "none")
+
+#: Default MLflow store when MLFLOW_TRACKING_URI is not set (relative to ROOT).
+DEFAULT_TRACKING_DB = "mlflow.db"
+
+
+def load_params(path: Path | str | None = None) -> dict[str, Any]:
+    """Read the params file (``configs/params.yaml`` by default).
+
+    Raises:
+        FileNotFoundError: if the file does not exist.
+        ValueError: if it is not a YAML mapping.
+    """
+    import yaml
+
+    path = Path(path) if path is not None else PARAMS_FILE
+    with open(path, encoding="utf-8") as fh:
+        params = yaml.safe_load(fh)
+    if not isinstance(params, dict):
+        raise ValueError(f"{path}: expected a YAML mapping of stage names to settings")
+    return params
+
+
+def config_path(relative: str | Path) -> Path:
+    """Resolve a path written in params.yaml (relative to the repository root)."""
+    p = Path(relative)
+    return p if p.is_absolute() else ROOT / p

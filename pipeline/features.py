@@ -1,0 +1,255 @@
+"""Feature extraction for both models, as scikit-learn transformers.
+
+Models take *sentence records*: dicts built by :func:`context_records` from an
+article's sentences, with the sentence text and its place in the page (line,
+neighbours, headline).  Keeping records as plain dicts (no pandas) keeps
+``predict()`` light to import.
+
+* :class:`TextField` selects one text field for a vectoriser;
+* :class:`FrenchAnalyzer` lower-cases, strips accents, splits elisions
+  (``l'avocat`` → ``l avocat``), stems with NLTK's French Snowball stemmer and
+  makes word n-grams;
+* :class:`PageFeatures`: position, length, shape, date/time patterns,
+  capitalisation, similarity to the headline, the neighbours' shape, and the
+  labelling-rule votes (boilerplate model);
+* :class:`CueFeatures`: counts of attribution and framing cues from
+  ``configs/cues.yaml`` (stance model).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipeline.rules import RuleSet
+
+Record = dict[str, Any]
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[«»?!]")
+_ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
+
+
+def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int) -> list[Record]:
+    """Sentence records for one article, in order, with their page context.
+
+    Args:
+        texts: the article's sentences, in order.
+        lines: the cleaned-text line index of each sentence.
+        n_lines: number of lines in the cleaned article.
+    """
+    n = len(texts)
+    per_line: dict[int, int] = {}
+    for line in lines:
+        per_line[line] = per_line.get(line, 0) + 1
+    headline = texts[0] if texts else ""
+    records = []
+    for i, (text, line) in enumerate(zip(texts, lines)):
+        records.append(
+            {
+                "text": text,
+                "index": i,
+                "n_sentences": n,
+                "line": line,
+                "n_lines": n_lines,
+                "line_sentences": per_line[line],
+                "prev_text": texts[i - 1] if i > 0 else "",
+                "next_text": texts[i + 1] if i + 1 < n else "",
+                "prev_same_line": i > 0 and lines[i - 1] == line,
+                "headline": headline,
+            }
+        )
+    return records
+
+
+def strip_accents(text: str) -> str:
+    """Lower-case and remove accents (``Élysée`` → ``elysee``)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_STEM_CACHE: dict[str, str] = {}
+_STEMMER = None
+
+
+def _stem(word: str) -> str:
+    global _STEMMER
+    stem = _STEM_CACHE.get(word)
+    if stem is None:
+        if _STEMMER is None:
+            from nltk.stem.snowball import FrenchStemmer
+
+            _STEMMER = FrenchStemmer()
+        stem = _STEMMER.stem(word)
+        if len(_STEM_CACHE) < 500_000:
+            _STEM_CACHE[word] = stem
+    return stem
+
+
+class FrenchAnalyzer:
+    """Callable analyser for ``TfidfVectorizer(analyzer=...)``: French word n-grams.
+
+    Args:
+        ngram_range: (min_n, max_n) word n-grams.
+        stem: apply NLTK's French Snowball stemmer (stems are cached).
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2), stem: bool = True) -> None:
+        self.ngram_range = tuple(ngram_range)
+        self.stem = stem
+
+    def tokens(self, text: str) -> list[str]:
+        text = _ELISION.sub(r"\1 ", text)
+        words = _TOKEN.findall(text.lower())
+        if self.stem:
+            words = [_stem(w) for w in words]
+        return [strip_accents(w) for w in words]
+
+    def __call__(self, text: str) -> list[str]:
+        words = self.tokens(text)
+        lo, hi = self.ngram_range
+        out = list(words) if lo <= 1 else []
+        for n in range(max(lo, 2), hi + 1):
+            out.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        return out
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, accent-free text for character n-grams."""
+    return strip_accents(text)
+
+
+class TextField(BaseEstimator, TransformerMixin):
+    """Select one string field of the records (``text`` by default)."""
+
+    def __init__(self, field: str = "text") -> None:
+        self.field = field
+
+    def fit(self, X: Sequence[Record], y: Any = None) -> TextField:
+        return self
+
+    def transform(self, X: Sequence[Record]) -> list[str]:
+        return [r[self.field] for r in X]
+
+
+_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}(er)? (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\w* \d{4}\b", re.I)
+_TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
+_WORD = re.compile(r"[^\W\d_]+", re.U)
+_END_PUNCT = re.compile(r"[.!?…»)]\s*$")
+
+
+def _shape(text: str) -> list[float]:
+    words = _WORD.findall(text)
+    n_words = len(words)
+    n_chars = max(len(text), 1)
+    caps = sum(1 for w in words if w[0].isupper())
+    upper_words = sum(1 for w in words if len(w) > 1 and w.isupper())
+    digits = sum(ch.isdigit() for ch in text)
+    return [
+        math.log1p(len(text)),
+        math.log1p(n_words),
+        1.0 if _END_PUNCT.search(text) else 0.0,
+        digits / n_chars,
+        1.0 if _DATE.search(text) else 0.0,
+        1.0 if _TIME.search(text) else 0.0,
+        caps / n_words if n_words else 0.0,
+        upper_words / n_words if n_words else 0.0,
+        1.0 if text.rstrip().endswith(":") else 0.0,
+        1.0 if "«" in text else 0.0,
+    ]
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard similarity of the accent-free word sets of two texts."""
+    wa = set(_WORD.findall(strip_accents(a)))
+    wb = set(_WORD.findall(strip_accents(b)))
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+class PageFeatures(BaseEstimator, TransformerMixin):
+    """Dense page features of a sentence record: where it is and what it looks like.
+
+    Args:
+        rules_spec: the parsed ``configs/rules.yaml``; its boilerplate rules'
+            votes (for the sentence and its neighbours) become features.  None
+            leaves them out.
+    """
+
+    def __init__(self, rules_spec: dict[str, Any] | None = None) -> None:
+        self.rules_spec = rules_spec
+
+    def fit(self, X: Sequence[Record], y: Any = None) -> PageFeatures:
+        self.rules_ = RuleSet(self.rules_spec) if self.rules_spec else None
+        return self
+
+    def _votes(self, text: str) -> list[float]:
+        if self.rules_ is None or not text:
+            return [0.0] if self.rules_ is None else [0.0] * (len(self.rules_.boilerplate_rules) + 1)
+        votes = self.rules_.boilerplate_votes(text)
+        return [float(v) for v in votes] + [float(any(votes))]
+
+    def transform(self, X: Sequence[Record]) -> np.ndarray:
+        rows = []
+        for r in X:
+            rel_line = r["line"] / max(r["n_lines"] - 1, 1)
+            rel_index = r["index"] / max(r["n_sentences"] - 1, 1)
+            prev_shape = _shape(r["prev_text"]) if r["prev_text"] else [0.0] * 10
+            next_shape = _shape(r["next_text"]) if r["next_text"] else [0.0] * 10
+            neighbour_votes = 0.0
+            if self.rules_ is not None:
+                neighbour_votes = float(bool(r["prev_text"] and self.rules_.boilerplate(r["prev_text"]))) + float(
+                    bool(r["next_text"] and self.rules_.boilerplate(r["next_text"]))
+                )
+            row = [
+                rel_line,
+                rel_index,
+                rel_line**2,
+                1.0 if r["index"] == 0 else 0.0,
+                1.0 if r["line_sentences"] == 1 else 0.0,
+                math.log1p(r["line_sentences"]),
+                1.0 if r["prev_same_line"] else 0.0,
+                _overlap(r["text"], r["headline"]) if r["index"] else 1.0,
+                neighbour_votes,
+                *_shape(r["text"]),
+                prev_shape[0],
+                prev_shape[2],
+                next_shape[0],
+                next_shape[2],
+                *self._votes(r["text"]),
+            ]
+            rows.append(row)
+        return np.asarray(rows, dtype=float).reshape(len(rows), -1)
+
+
+class CueFeatures(BaseEstimator, TransformerMixin):
+    """Counts of attribution and framing cues (``configs/cues.yaml``), one column per group.
+
+    Args:
+        cues: mapping of group name to a list of regular expressions.
+    """
+
+    def __init__(self, cues: dict[str, list[str]] | None = None) -> None:
+        self.cues = cues
+
+    def fit(self, X: Sequence[Record], y: Any = None) -> CueFeatures:
+        self.groups_ = sorted((self.cues or {}).keys())
+        self.patterns_ = [
+            re.compile("|".join(f"(?:{p})" for p in self.cues[g]), re.I) for g in self.groups_
+        ]
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([f"cue_{g}" for g in self.groups_], dtype=object)
+
+    def transform(self, X: Sequence[Record]) -> np.ndarray:
+        out = np.zeros((len(X), len(self.patterns_)))
+        for i, r in enumerate(X):
+            text = r["text"]
+            for j, pat in enumerate(self.patterns_):
+                out[i, j] = math.log1p(len(pat.findall(text)))
+        return out

@@ -1,0 +1,152 @@
+"""Stage 3, ``label``: join sentences with the hand annotations, fill the rest with rules.
+
+Every output row says where its labels came from (``label_source``): ``gold``
+(a hand annotation with the same key), ``rule`` (a labelling function of
+``configs/rules.yaml`` voted) or ``none``.  The labelling report
+(``reports/labelling.json``; headline counts in ``metrics/labelling.json``) gives coverage per source, class counts, each
+rule's precision on the gold rows, conflicts, and the *orphans*: annotations
+whose sentence no longer exists after a change to cleaning or segmentation.
+Orphans stay in the annotation file; they are only reported.
+
+Run as a DVC stage: ``python -m pipeline.label``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline import config
+from pipeline.annotations import Annotation, annotations_by_key, load_annotations
+from pipeline.io import read_jsonl, write_json, write_jsonl
+from pipeline.rules import RuleSet
+
+log = logging.getLogger(__name__)
+
+
+def label_rows(
+    sentences: Sequence[dict[str, Any]], annotations: Sequence[Annotation], rules: RuleSet
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Label every sentence row; return the rows and the labelling report."""
+    by_key = annotations_by_key(annotations)
+    rows: list[dict[str, Any]] = []
+    stance_conflicts = 0
+    for sent in sentences:
+        rule_bp = rules.boilerplate(sent["text"])
+        rule_stance = rules.stance(sent["text"])
+        stance_conflicts += rules.stance_conflict(sent["text"])
+        ann = by_key.get(sent["key"])
+        if ann is not None:
+            boilerplate, stance, source = ann.boilerplate, ann.stance, "gold"
+        elif rule_bp:
+            boilerplate, stance, source = True, None, "rule"
+        elif rule_stance is not None:
+            boilerplate, stance, source = False, rule_stance, "rule"
+        else:
+            boilerplate, stance, source = None, None, "none"
+        rows.append(
+            {
+                **sent,
+                "boilerplate": boilerplate,
+                "stance": stance,
+                "label_source": source,
+                "rule_boilerplate": rule_bp,
+                "rule_stance": rule_stance,
+            }
+        )
+    present = {s["key"] for s in sentences}
+    orphans = [
+        {"article_id": a.article_id, "key": a.key, "text": a.text}
+        for a in by_key.values()
+        if a.key not in present
+    ]
+    for orphan in orphans:
+        log.warning(
+            "orphan annotation %s (%s): %r no longer matches a sentence; it is kept in the file",
+            orphan["key"], orphan["article_id"], orphan["text"][:80],
+        )
+    return rows, build_report(rows, rules, orphans, stance_conflicts)
+
+
+def build_report(
+    rows: Sequence[dict[str, Any]], rules: RuleSet, orphans: list[dict[str, Any]], stance_conflicts: int
+) -> dict[str, Any]:
+    """Coverage, class counts, rule precision on gold rows, conflicts and orphans."""
+    gold = [r for r in rows if r["label_source"] == "gold"]
+    gold_texts = [r["text"] for r in gold]
+    gold_content = [r for r in gold if not r["boilerplate"]]
+    rule_vs_gold_bp = sum(1 for r in gold if r["rule_boilerplate"] and not r["boilerplate"])
+    rule_vs_gold_stance = sum(
+        1 for r in gold_content if r["rule_stance"] is not None and r["rule_stance"] != r["stance"]
+    )
+    unlabelled = Counter(r["article_id"] for r in rows if r["label_source"] == "none")
+    n = len(rows)
+    return {
+        "sentences": n,
+        "coverage": {src: sum(1 for r in rows if r["label_source"] == src) for src in config.LABEL_SOURCES},
+        "coverage_share": {
+            src: round(sum(1 for r in rows if r["label_source"] == src) / n, 4) if n else 0.0
+            for src in config.LABEL_SOURCES
+        },
+        "gold_classes": {
+            "boilerplate": sum(1 for r in gold if r["boilerplate"]),
+            "content": len(gold_content),
+            **{lab: sum(1 for r in gold_content if r["stance"] == lab) for lab in config.STANCE_LABELS},
+        },
+        "rule_precision_on_gold": {
+            "boilerplate": rules.precision_on(gold_texts, [r["boilerplate"] for r in gold], "boilerplate"),
+            "stance": rules.precision_on(
+                [r["text"] for r in gold_content], [r["stance"] for r in gold_content], "stance"
+            ),
+        },
+        "conflicts": {
+            "stance_rules_disagree": stance_conflicts,
+            "boilerplate_rule_vs_gold": rule_vs_gold_bp,
+            "stance_rule_vs_gold": rule_vs_gold_stance,
+        },
+        "unlabelled_by_article": dict(sorted(unlabelled.items())),
+        "orphans": orphans,
+        "n_orphans": len(orphans),
+    }
+
+
+def run(sentences_file: Path, annotations_file: Path, rules_file: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Read the inputs and label them."""
+    sentences = list(read_jsonl(sentences_file))
+    annotations = load_annotations(annotations_file)
+    return label_rows(sentences, annotations, RuleSet.from_file(rules_file))
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    """DVC stage entry point."""
+    params = config.load_params()["label"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=Path, default=config.SENTENCES_FILE)
+    parser.add_argument("--annotations", type=Path, default=config.config_path(params["annotations_file"]))
+    parser.add_argument("--rules", type=Path, default=config.config_path(params["rules_file"]))
+    parser.add_argument("--out", type=Path, default=config.LABELLED_FILE)
+    parser.add_argument("--metrics", type=Path, default=config.METRICS_DIR / "labelling.json")
+    parser.add_argument("--report", type=Path, default=config.REPORTS_DIR / "labelling.json")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    rows, report = run(args.sentences, args.annotations, args.rules)
+    write_jsonl(args.out, rows)
+    write_json(args.report, report)
+    write_json(args.metrics, {
+        "sentences": report["sentences"], **{f"labels_{k}": v for k, v in report["coverage"].items()},
+        "orphans": report["n_orphans"], **{f"conflicts_{k}": v for k, v in report["conflicts"].items()},
+    })
+    log.info("labelled %d sentences: %s; %d orphans", len(rows), report["coverage"], report["n_orphans"])
+    if report["coverage"]["none"]:
+        log.info(
+            "%d sentences have no label yet: run `stance-pipeline annotate` to label them",
+            report["coverage"]["none"],
+        )
+
+
+if __name__ == "__main__":
+    main()

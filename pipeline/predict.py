@@ -1,0 +1,379 @@
+"""Public API: score French articles for boilerplate and stance.
+
+>>> from pipeline import predict
+>>> result = predict("Microsoft a refusé de payer. Un porte-parole a démenti.")
+>>> [(s.text, s.boilerplate, s.stance) for s in result.sentences]
+
+Input: one article (``str``), a record ``{"id": ..., "text": ...}``, or an
+iterable of either.  A single article gives one :class:`ArticleResult`; a list or
+tuple gives a list; any other iterable (a generator, a file reader) gives a
+lazy iterator, so a stream of a million articles is never held in memory.
+
+The model is the one ``dvc repro`` wrote under ``models/`` unless ``model=``
+names another file or an MLflow URI (``models:/<name>@champion``; MLflow is
+imported only then).  Models are loaded once per process and checked against
+the SHA-256 in their manifest *before* unpickling.  ``predict`` is safe to call
+from many threads.
+
+This module imports scikit-learn (to unpickle the model) and NLTK's Punkt
+lazily, and never imports MLflow or DVC for a local model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Union, overload
+
+from pipeline import config
+
+log = logging.getLogger(__name__)
+
+ArticleInput = Union[str, Mapping[str, Any]]
+
+#: Articles scored together in one call to the models (vectorised batches).
+BATCH_ARTICLES = 64
+
+
+class ModelNotFoundError(FileNotFoundError):
+    """No trained model where one was expected."""
+
+
+class ModelIntegrityError(RuntimeError):
+    """A model file does not match the SHA-256 in its manifest: it is not loaded."""
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    """One sentence of a scored article.
+
+    Attributes:
+        index: position in the article (0-based).
+        text: cleaned sentence text.
+        start, end: offsets into the input string as given (``text_in[start:end]``).
+        boilerplate: True when the sentence is page furniture, not reporting.
+        p_boilerplate: probability of boilerplate.
+        stance: ``pro_twitter``, ``pro_microsoft`` or ``neutral``; None for boilerplate.
+        p_stance: probability of each stance (also given for boilerplate sentences).
+        uncertain: the deciding probability is under the model's threshold.
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    boilerplate: bool
+    p_boilerplate: float
+    stance: str | None
+    p_stance: dict[str, float]
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """Stance summary over the non-boilerplate sentences of an article.
+
+    Attributes:
+        n_sentences: all sentences.
+        n_boilerplate: sentences removed as boilerplate.
+        counts, shares: per stance, among non-boilerplate sentences.
+        net_stance: mean of P(pro_twitter) - P(pro_microsoft) over non-boilerplate
+            sentences, in [-1, 1]: -1 is wholly pro-Microsoft, +1 wholly pro-Twitter.
+        top_pro_twitter, top_pro_microsoft: indices of the (up to 3) sentences
+            that weigh most for each side.
+    """
+
+    n_sentences: int
+    n_boilerplate: int
+    counts: dict[str, int]
+    shares: dict[str, float]
+    net_stance: float
+    top_pro_twitter: list[int]
+    top_pro_microsoft: list[int]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Where the model came from: file, SHA-256, training date, git commit, metrics."""
+
+    source: str
+    sha256: str
+    trained_at: str | None
+    git_commit: str | None
+    mlflow_run_id: str | None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """The scored article: its id, sentences, summary, model metadata and warnings."""
+
+    id: Any
+    sentences: list[SentenceResult]
+    summary: ArticleSummary
+    model: ModelInfo
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dicts and lists, ready for ``json.dumps``."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def sentence_rows(self) -> list[dict[str, Any]]:
+        """One flat dict per sentence (article id, stance probabilities as columns)."""
+        rows = []
+        for s in self.sentences:
+            row = {"article_id": self.id, **{k: v for k, v in asdict(s).items() if k != "p_stance"}}
+            row.update({f"p_{lab}": p for lab, p in s.p_stance.items()})
+            rows.append(row)
+        return rows
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per sentence (pandas is imported here)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.sentence_rows())
+
+
+class LoadedModel:
+    """A verified, unpickled model bundle with its cleaner and segmenter."""
+
+    def __init__(self, bundle: dict[str, Any], info: ModelInfo) -> None:
+        from pipeline.clean import Cleaner
+        from pipeline.segment import Segmenter
+
+        self.bundle = bundle
+        self.info = info
+        self.boilerplate = bundle["boilerplate"]
+        self.stance = bundle["stance"]
+        self.cleaner = Cleaner.from_params(bundle["clean"])
+        self.segmenter = Segmenter.from_stored(bundle["segment"])
+        pred = bundle.get("predict", {})
+        self.threshold = float(pred.get("uncertainty_threshold", 0.6))
+        self.min_french_share = float(pred.get("min_french_share", 0.5))
+        words = bundle.get("function_words") or {}
+        self.fr_words = frozenset(words.get("fr", ()))
+        self.en_words = frozenset(words.get("en", ()))
+        self.bp_true = list(self.boilerplate.classes_).index(True)
+        classes = list(self.stance.classes_)
+        self.stance_cols = [classes.index(lab) if lab in classes else None for lab in config.STANCE_LABELS]
+
+
+_CACHE: dict[tuple[str, int, int], LoadedModel] = {}
+_LOCK = threading.Lock()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_verified(model_file: Path, manifest_file: Path, source: str) -> LoadedModel:
+    if not manifest_file.exists():
+        raise ModelIntegrityError(
+            f"{model_file}: no manifest at {manifest_file}; refusing to unpickle a model whose origin cannot be "
+            "checked (run `dvc repro` to train one)"
+        )
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    expected = manifest.get("sha256")
+    actual = _sha256(model_file)
+    if actual != expected:
+        raise ModelIntegrityError(
+            f"{model_file}: SHA-256 {actual[:12]}… does not match the manifest ({str(expected)[:12]}…); the file was "
+            "changed or corrupted after training, so it is not loaded (unpickling runs code). Retrain with `dvc repro`."
+        )
+    import joblib
+
+    bundle = joblib.load(model_file)
+    info = ModelInfo(
+        source=source,
+        sha256=actual,
+        trained_at=manifest.get("trained_at"),
+        git_commit=manifest.get("git_commit"),
+        mlflow_run_id=manifest.get("mlflow_run_id"),
+        metrics=manifest.get("metrics", {}),
+    )
+    return LoadedModel(bundle, info)
+
+
+def _resolve_mlflow(uri: str) -> tuple[Path, Path]:
+    from pipeline import tracking
+
+    mlflow = tracking.setup_client()
+    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    found = sorted(local.rglob(config.MODEL_FILE.name))
+    if not found:
+        raise ModelNotFoundError(f"{uri}: no {config.MODEL_FILE.name} in the MLflow model's artifacts")
+    return found[0], found[0].parent / config.MODEL_MANIFEST_FILE.name
+
+
+def load_model(model: str | Path | None = None) -> LoadedModel:
+    """Load (once per process) and verify a model.
+
+    Args:
+        model: None for the model ``dvc repro`` wrote (``models/model.joblib``),
+            a path to a ``model.joblib`` (its ``manifest.json`` must sit beside
+            it), or an MLflow model URI (``models:/name@champion``, ``runs:/…``).
+
+    Raises:
+        ModelNotFoundError: nothing at that place; the message says to run ``dvc repro``.
+        ModelIntegrityError: the file does not match its manifest's SHA-256.
+    """
+    if isinstance(model, str) and re.match(r"^(models|runs|mlflow-artifacts):/", model):
+        key = (model, 0, 0)
+        with _LOCK:
+            if key not in _CACHE:
+                model_file, manifest_file = _resolve_mlflow(model)
+                _CACHE[key] = _load_verified(model_file, manifest_file, model)
+            return _CACHE[key]
+    path = Path(model) if model is not None else config.MODEL_FILE
+    if path.is_dir():
+        path = path / config.MODEL_FILE.name
+    if not path.exists():
+        raise ModelNotFoundError(f"no trained model at {path}: run `dvc repro` first (see README)")
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    with _LOCK:
+        loaded = _CACHE.get(key)
+        if loaded is None:
+            loaded = _load_verified(path, path.parent / config.MODEL_MANIFEST_FILE.name, str(path))
+            _CACHE[key] = loaded
+        return loaded
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _language_warning(texts: list[str], m: LoadedModel) -> list[str]:
+    if not m.fr_words:
+        return []
+    words = [w for t in texts for w in _WORDS.findall(t.lower())][:2000]
+    fr = sum(1 for w in words if w in m.fr_words)
+    en = sum(1 for w in words if w in m.en_words)
+    if len(words) >= 5 and (fr + en == 0 or fr / (fr + en) < m.min_french_share):
+        return [f"text does not look French ({fr} French vs {en} English function words); results are unreliable"]
+    return []
+
+
+def _as_article(item: Any, position: int) -> tuple[Any, str]:
+    if isinstance(item, str):
+        return position, item
+    if isinstance(item, Mapping):
+        if "text" not in item:
+            raise TypeError(f"article record {position} has no 'text' key; expected {{'id': ..., 'text': str}}")
+        text = item["text"]
+        if not isinstance(text, str):
+            raise TypeError(f"article record {position}: 'text' must be str, got {type(text).__name__}")
+        return item.get("id", position), text
+    raise TypeError(
+        f"article {position}: expected str or a mapping with a 'text' key, got {type(item).__name__}"
+    )
+
+
+def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleResult]:
+    from pipeline.features import context_records
+
+    prepared = []
+    all_records: list[dict[str, Any]] = []
+    for art_id, raw in batch:
+        clean = m.cleaner(raw)
+        sentences = m.segmenter.split(clean)
+        records = context_records([s.text for s in sentences], [s.line for s in sentences],
+                                  sentences[0].n_lines if sentences else 0)
+        prepared.append((art_id, sentences, len(all_records)))
+        all_records.extend(records)
+    if all_records:
+        p_bp = m.boilerplate.predict_proba(all_records)[:, m.bp_true]
+        p_st = m.stance.predict_proba(all_records)
+    results = []
+    for art_id, sentences, offset in prepared:
+        out = []
+        for i, s in enumerate(sentences):
+            pb = float(p_bp[offset + i])
+            row = p_st[offset + i]
+            probs = {lab: (float(row[c]) if c is not None else 0.0) for lab, c in zip(config.STANCE_LABELS, m.stance_cols)}
+            is_bp = pb >= 0.5
+            stance = None if is_bp else max(probs, key=probs.__getitem__)
+            decisive = max(pb, 1 - pb) if is_bp else min(max(pb, 1 - pb), max(probs.values()))
+            out.append(SentenceResult(s.index, s.text, s.start, s.end, is_bp, round(pb, 6), stance,
+                                      {k: round(v, 6) for k, v in probs.items()}, decisive < m.threshold))
+        results.append(ArticleResult(art_id, out, _summarise(out), m.info, _language_warning([s.text for s in sentences], m)))
+    return results
+
+
+def _summarise(sentences: list[SentenceResult]) -> ArticleSummary:
+    content = [s for s in sentences if not s.boilerplate]
+    counts = {lab: sum(1 for s in content if s.stance == lab) for lab in config.STANCE_LABELS}
+    n = len(content)
+    weight = {s.index: s.p_stance["pro_twitter"] - s.p_stance["pro_microsoft"] for s in content}
+    net = sum(weight.values()) / n if n else 0.0
+    ranked = sorted(weight, key=weight.__getitem__)
+    return ArticleSummary(
+        n_sentences=len(sentences),
+        n_boilerplate=len(sentences) - n,
+        counts=counts,
+        shares={lab: round(c / n, 4) if n else 0.0 for lab, c in counts.items()},
+        net_stance=round(max(-1.0, min(1.0, net)), 4),
+        top_pro_twitter=[i for i in reversed(ranked[-3:]) if weight[i] > 0],
+        top_pro_microsoft=[i for i in ranked[:3] if weight[i] < 0],
+    )
+
+
+def _stream(items: Iterable[Any], m: LoadedModel) -> Iterator[ArticleResult]:
+    it = iter(enumerate(items))
+    while True:
+        chunk = list(islice(it, BATCH_ARTICLES))
+        if not chunk:
+            return
+        yield from _score_batch([_as_article(item, pos) for pos, item in chunk], m)
+
+
+@overload
+def predict(articles: ArticleInput, model: str | Path | None = None) -> ArticleResult: ...
+@overload
+def predict(articles: list[ArticleInput] | tuple[ArticleInput, ...], model: str | Path | None = None) -> list[ArticleResult]: ...
+@overload
+def predict(articles: Iterable[ArticleInput], model: str | Path | None = None) -> Iterator[ArticleResult]: ...
+
+
+def predict(articles: Any, model: str | Path | None = None) -> Any:
+    """Score articles for boilerplate and stance, sentence by sentence.
+
+    Args:
+        articles: an article text, a record ``{"id": ..., "text": ...}``, a
+            list/tuple of them (returns a list) or any other iterable of them
+            (returns a lazy iterator).
+        model: None (the model ``dvc repro`` wrote), a path, or an MLflow model URI.
+
+    Returns:
+        :class:`ArticleResult` for one article, else a list or iterator of them
+        in input order.  Empty or whitespace-only text gives a result with no
+        sentences.
+
+    Raises:
+        TypeError: an article is neither ``str`` nor a record with a ``str`` text.
+        ModelNotFoundError: no model yet (run ``dvc repro``).
+        ModelIntegrityError: the model file fails its SHA-256 check.
+    """
+    if isinstance(articles, (bytes, bytearray)):
+        raise TypeError("predict() expects str, not bytes: decode the text first (e.g. data.decode('utf-8'))")
+    m = load_model(model)
+    if isinstance(articles, (str, Mapping)):
+        return _score_batch([_as_article(articles, 0)], m)[0]
+    if isinstance(articles, (list, tuple)):
+        return list(_stream(articles, m))
+    if isinstance(articles, Iterable):
+        return _stream(articles, m)
+    raise TypeError(f"predict() expects str, a mapping with 'text', or an iterable of them; got {type(articles).__name__}")

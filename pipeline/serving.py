@@ -1,0 +1,83 @@
+"""The MLflow pyfunc flavour of the model: ``predict()`` behind MLflow's interfaces.
+
+``mlflow.pyfunc.load_model(uri).predict(df)`` takes a DataFrame with a
+``text`` column (and optionally ``id``) and returns one row per sentence, the
+same rows as ``pipeline.predict(...).to_frame()``.  The same object serves
+``mlflow models serve`` and ``mlflow.pyfunc.spark_udf``.
+
+This module imports MLflow and pandas: only training and serving import it.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import mlflow.pyfunc
+import pandas as pd
+
+from pipeline import config
+
+#: Column order of the pyfunc output.
+OUTPUT_COLUMNS = [
+    "article_id", "index", "text", "start", "end", "boilerplate", "p_boilerplate", "stance",
+    *[f"p_{lab}" for lab in config.STANCE_LABELS], "uncertain",
+]
+
+
+def frame_from_results(results: list[Any]) -> pd.DataFrame:
+    """Concatenate the sentence rows of several ArticleResults into one DataFrame."""
+    rows = [row for r in results for row in r.sentence_rows()]
+    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+class StancePyfunc(mlflow.pyfunc.PythonModel):
+    """Pyfunc wrapper; the model bundle and its manifest are the ``bundle`` artifact (a folder)."""
+
+    def load_context(self, context: Any) -> None:
+        from pipeline.predict import load_model
+
+        self._path = str(Path(context.artifacts["bundle"]) / config.MODEL_FILE.name)
+        load_model(self._path)
+
+    def predict(self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        from pipeline.predict import predict
+
+        if isinstance(model_input, pd.Series):
+            model_input = model_input.to_frame("text")
+        if "text" not in model_input.columns:
+            raise ValueError(f"expected a DataFrame with a 'text' column, got columns {list(model_input.columns)}")
+        ids = model_input["id"].tolist() if "id" in model_input.columns else list(range(len(model_input)))
+        records = [{"id": i, "text": t} for i, t in zip(ids, model_input["text"].tolist())]
+        return frame_from_results(predict(records, model=self._path))
+
+
+def pip_requirements() -> list[str]:
+    """Pinned runtime requirements of the pyfunc (so MLflow need not infer them)."""
+    out = []
+    for dist in ("scikit-learn", "joblib", "nltk", "ftfy", "numpy", "pandas", "pyyaml", "mlflow"):
+        try:
+            out.append(f"{dist}=={metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            out.append(dist)
+    return out
+
+
+def log_pyfunc(bundle_dir: Path, example_texts: list[str]) -> Any:
+    """Log the pyfunc model (with signature and input example) to the active run; returns its ModelInfo."""
+    from mlflow.models import infer_signature
+
+    example = pd.DataFrame({"id": [f"example-{i}" for i in range(len(example_texts))], "text": example_texts})
+    from pipeline.predict import predict
+
+    output = frame_from_results(predict(example.to_dict("records"), model=bundle_dir / config.MODEL_FILE.name))
+    return mlflow.pyfunc.log_model(
+        name="model",
+        python_model=StancePyfunc(),
+        artifacts={"bundle": str(bundle_dir)},
+        code_paths=[str(Path(__file__).resolve().parent)],
+        signature=infer_signature(example, output),
+        input_example=example,
+        pip_requirements=pip_requirements(),
+    )

@@ -1,0 +1,103 @@
+"""End to end: the real `dvc repro` in a temporary copy of the repository, then MLflow and predict().
+
+No mocks: DVC runs every stage, MLflow writes to a SQLite store inside the copy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import config
+
+pytestmark = pytest.mark.e2e
+
+
+def _tracked_files(repo: Path) -> list[str]:
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=repo, capture_output=True, text=True,
+                         check=True)
+    return [line for line in out.stdout.splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of the repository's files (as a clone would have them) with its own git repo."""
+    dst = tmp_path_factory.mktemp("repo") / "repo"
+    for rel in _tracked_files(config.ROOT):
+        src = config.ROOT / rel
+        if src.is_file() and not rel.startswith(("data/", "models/", "reports/", "metrics/", "plots/")):
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / rel)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "init", "-q"], cwd=dst, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=dst, check=True)
+    subprocess.run(["git", "commit", "-qm", "copy"], cwd=dst, check=True, env=env)
+    return dst
+
+
+def _run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    full_env.update(env)
+    full_env["STANCE_PIPELINE_ROOT"] = str(cwd)
+    # The stages run `python`: put this interpreter's folder first on PATH.
+    full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def reproduced(repo_copy: Path) -> Path:
+    dvc = str(Path(sys.executable).parent / "dvc")
+    result = _run([dvc, "repro"], repo_copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return repo_copy
+
+
+def test_repro_writes_model_metrics_and_plots(reproduced: Path) -> None:
+    for rel in ("models/model.joblib", "models/manifest.json", "metrics/boilerplate.json", "metrics/stance.json",
+                "metrics/labelling.json", "reports/evaluation.json", "reports/misclassified.csv",
+                "plots/confusion_stance.png", "plots/stance_predictions.csv"):
+        assert (reproduced / rel).is_file(), rel
+    stance = json.loads((reproduced / "metrics/stance.json").read_text())
+    assert 0.0 <= stance["macro_f1"] <= 1.0 and stance["n"] > 0
+
+
+def test_second_repro_is_a_no_op(reproduced: Path) -> None:
+    result = _run([str(Path(sys.executable).parent / "dvc"), "repro"], reproduced)
+    assert result.returncode == 0, result.stderr
+    assert "Data and pipelines are up to date" in result.stdout
+
+
+def test_dvc_metrics_show(reproduced: Path) -> None:
+    result = _run([str(Path(sys.executable).parent / "dvc"), "metrics", "show"], reproduced)
+    assert result.returncode == 0, result.stderr
+    assert "metrics/stance.json" in result.stdout and "macro_f1" in result.stdout
+
+
+def test_mlflow_store_has_a_run_with_metrics_and_a_champion(reproduced: Path) -> None:
+    db = reproduced / "mlflow.db"
+    assert db.is_file()
+    manifest = json.loads((reproduced / "models/manifest.json").read_text())
+    with sqlite3.connect(db) as con:
+        names = {row[0] for row in con.execute("SELECT key FROM metrics WHERE run_uuid = ?", (manifest["mlflow_run_id"],))}
+        aliases = list(con.execute("SELECT alias FROM registered_model_aliases"))
+    assert {"f1_boilerplate", "macro_f1_stance", "stance.model.macro_f1"} <= names
+    assert ("champion",) in aliases
+
+
+def test_predict_uses_the_new_model(reproduced: Path) -> None:
+    code = (
+        "import pipeline, json; r = pipeline.predict('Microsoft a refusé de payer.');"
+        "print(json.dumps([r.model.source, len(r.sentences), r.sentences[0].stance]))"
+    )
+    result = _run([sys.executable, "-c", code], reproduced)
+    assert result.returncode == 0, result.stderr
+    source, n, stance = json.loads(result.stdout.strip().splitlines()[-1])
+    assert source.startswith(str(reproduced)) and n == 1 and stance in config.STANCE_LABELS
