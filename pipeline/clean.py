@@ -10,9 +10,10 @@ Passes, in order:
 
 1. line ends: CRLF and lone CR become ``\\n``;
 2. HTML pasted into a text file: block tags become line breaks, other tags go;
-3. encoding damage (mojibake) is repaired by ftfy, line by line;
-4. invisible characters go: BOM, zero-width spaces and joiners, soft hyphens,
+3. invisible characters go: BOM, zero-width spaces and joiners, soft hyphens,
    control characters, and U+FFFD replacement characters (nothing to recover);
+4. encoding damage (mojibake) is repaired by ftfy, line by line, only on
+   lines that look damaged;
 5. quotes: curly and straight double quotes and guillemets become French
    ``« … »`` with one space inside, and a space outside where a word touches
    them (``que"Microsoft`` → ``que « Microsoft``); typographic apostrophes
@@ -155,7 +156,10 @@ _NEWLINE_CHARS = "\r\u2028\u2029\x85\x0b\x0c"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _HTML_BLOCK = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|blockquote)\b[^<>]*>", re.I)
 _HTML_OTHER = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|<!--.*?-->", re.S)
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: Removed before encoding repair: zero-width characters, BOM, soft hyphen, U+FFFD, C0 controls.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f]")
+#: Removed after encoding repair (ftfy needs them to undo cp1252/latin-1 mojibake): C1 controls.
+_C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 _SPACE_RUNS = re.compile(r" {2,}")
 #: One-for-one character replacements (offsets unchanged): every kind of space
 #: and tab becomes " ", every typographic apostrophe becomes "'".
@@ -241,12 +245,21 @@ def _fix_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
-        fixed = ftfy.fix_text(line, cfg).replace("\n", " ") if _maybe_mojibake(line) else line
+        # A line break that ftfy decodes (U+2028 from "â€¨") would split the line: it becomes a space.
+        fixed = _NEWLINES.sub(" ", ftfy.fix_text(line, cfg)).replace("\n", " ") if _maybe_mojibake(line) else line
         out.append(fixed)
         new_offsets.extend(_align_diff(line, fixed, offsets[pos:end], offsets[end]))
         new_offsets.append(offsets[end])  # the "\n" (or the sentinel after the last line)
         pos = end + 1
     return "\n".join(out), new_offsets
+
+
+def _repair_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """ftfy on the lines that look damaged, then C1 controls out (and what ftfy decoded to invisible)."""
+    if _maybe_mojibake(text):
+        text, offsets = _fix_encoding(text, offsets)
+        text, offsets = _sub(_INVISIBLE, "", text, offsets)
+    return _sub(_C1_CONTROLS, "", text, offsets)
 
 
 class Cleaner:
@@ -285,9 +298,26 @@ class Cleaner:
         return {"caption_labels": list(self.caption_labels), "glued_labels": list(self.glued_labels)}
 
     def __call__(self, raw: str) -> CleanText:
-        """Clean ``raw``.  Never raises for any ``str``."""
+        """Clean ``raw``.  Never raises for any ``str``.
+
+        Repairing one layer of damage can uncover another (ftfy judges a line
+        by its context, and removing a control character can join two halves of
+        a mojibake pair).  While the result still looks damaged, it is cleaned
+        again (at most three rounds), so that cleaning is idempotent.
+        """
         if not isinstance(raw, str):
             raise TypeError(f"clean() expects str, got {type(raw).__name__}")
+        text, offsets = self._clean_once(raw)
+        for _ in range(2):
+            if not _maybe_mojibake(text):
+                break
+            again, inner = self._clean_once(text)
+            if again == text:
+                break
+            text, offsets = again, [offsets[i] for i in inner]
+        return CleanText(text, offsets)
+
+    def _clean_once(self, raw: str) -> tuple[str, list[int]]:
         text, offsets = raw, list(range(len(raw) + 1))
         # Each pass runs only when a cheap substring test says it may match.
         if any(ch in text for ch in _NEWLINE_CHARS):
@@ -295,9 +325,8 @@ class Cleaner:
         if "<" in text:
             text, offsets = _sub(_HTML_BLOCK, "\n", text, offsets)
             text, offsets = _sub(_HTML_OTHER, "", text, offsets)
-        if _maybe_mojibake(text):
-            text, offsets = _fix_encoding(text, offsets)
         text, offsets = _sub(_INVISIBLE, "", text, offsets)
+        text, offsets = _repair_encoding(text, offsets)
         text = text.translate(_ONE_FOR_ONE)
         text, offsets = _quote_pass(text, offsets)
         if "  " in text:
@@ -315,7 +344,7 @@ class Cleaner:
             text, offsets = _sub(_BLANK_RUNS, "\n\n", text, offsets)
         if text.startswith("\n") or text.endswith("\n"):
             text, offsets = _sub(_EDGE_NEWLINES, "", text, offsets)
-        return CleanText(text, offsets)
+        return text, offsets
 
 
 def default_cleaner() -> Cleaner:

@@ -18,7 +18,7 @@ def records_from_rows(rows: Sequence[dict[str, Any]]) -> list[Record]:
     out: list[Record] = []
     for _article, group in groupby(rows, key=lambda r: r["article_id"]):
         items = list(group)
-        recs = context_records([r["text"] for r in items], [r["line"] for r in items], items[0]["n_lines"])
+        recs = context_records([r["text"] for r in items], [r["line"] for r in items], items[0]["n_lines"], _article)
         for rec, row in zip(recs, items):
             rec.update(
                 {

@@ -35,23 +35,50 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[«»?!]")
 _ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
 
 
-def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int) -> list[Record]:
+_CONTENT_WORD = re.compile(r"[^\W\d_]{5,}")
+#: How many of an article's most widespread content words make its "topic".
+TOPIC_TERMS = 8
+
+
+def _content_words(text: str) -> set[str]:
+    """Accent-free words of five letters or more (skips most French function words)."""
+    return set(_CONTENT_WORD.findall(strip_accents(text)))
+
+
+def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, doc: Any = 0) -> list[Record]:
     """Sentence records for one article, in order, with their page context.
+
+    Besides position and neighbours, each record gets two unsupervised topic
+    features computed from the article alone: ``topic_share``, the share of the
+    article's most widespread content words that the sentence contains, and
+    ``cohesion``, the mean share of the article's sentences that contain each of
+    its content words.  Teasers of other stories score low on both.
 
     Args:
         texts: the article's sentences, in order.
         lines: the cleaned-text line index of each sentence.
         n_lines: number of lines in the cleaned article.
+        doc: an id for the article, so models can tell articles apart in a batch.
     """
     n = len(texts)
     per_line: dict[int, int] = {}
     for line in lines:
         per_line[line] = per_line.get(line, 0) + 1
     headline = texts[0] if texts else ""
+    words = [_content_words(t) for t in texts]
+    spread: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            spread[w] = spread.get(w, 0) + 1
+    topic = {w for w, _ in sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]}
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
+        ws = words[i]
         records.append(
             {
+                "doc": doc,
+                "topic_share": len(ws & topic) / len(topic) if topic else 0.0,
+                "cohesion": (sum(spread[w] - 1 for w in ws) / len(ws) / max(n - 1, 1)) if ws else 0.0,
                 "text": text,
                 "index": i,
                 "n_sentences": n,
@@ -187,10 +214,10 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         self.rules_ = RuleSet(self.rules_spec) if self.rules_spec else None
         return self
 
-    def _votes(self, text: str) -> list[float]:
+    def _votes(self, text: str, previous: str) -> list[float]:
         if self.rules_ is None or not text:
             return [0.0] if self.rules_ is None else [0.0] * (len(self.rules_.boilerplate_rules) + 1)
-        votes = self.rules_.boilerplate_votes(text)
+        votes = self.rules_.boilerplate_votes(text, previous)
         return [float(v) for v in votes] + [float(any(votes))]
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
@@ -214,16 +241,52 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 math.log1p(r["line_sentences"]),
                 1.0 if r["prev_same_line"] else 0.0,
                 _overlap(r["text"], r["headline"]) if r["index"] else 1.0,
+                r["topic_share"],
+                r["cohesion"],
                 neighbour_votes,
                 *_shape(r["text"]),
                 prev_shape[0],
                 prev_shape[2],
                 next_shape[0],
                 next_shape[2],
-                *self._votes(r["text"]),
+                *self._votes(r["text"], r["prev_text"]),
             ]
             rows.append(row)
         return np.asarray(rows, dtype=float).reshape(len(rows), -1)
+
+
+def neighbour_features(records: Sequence[Record], p: np.ndarray, window: int) -> np.ndarray:
+    """Second-stage features from first-stage probabilities ``p`` of records in page order.
+
+    Per record: its own probability, those of the ``window`` sentences before
+    and after it in the same article (0 past the edges), the mean of the
+    window, the share of the article that comes after it, and the mean
+    probability of everything after it and before it.
+    """
+    n = len(records)
+    out = np.zeros((n, 2 * window + 6))
+    start = 0
+    while start < n:
+        end = start
+        while end < n and records[end]["doc"] == records[start]["doc"]:
+            end += 1
+        probs = p[start:end]
+        m = end - start
+        csum = np.concatenate([[0.0], np.cumsum(probs)])
+        for i in range(m):
+            row = out[start + i]
+            row[0] = probs[i]
+            for k in range(1, window + 1):
+                row[2 * k - 1] = probs[i - k] if i - k >= 0 else 0.0
+                row[2 * k] = probs[i + k] if i + k < m else 0.0
+            lo, hi = max(0, i - window), min(m, i + window + 1)
+            row[2 * window + 1] = (csum[hi] - csum[lo]) / (hi - lo)
+            row[2 * window + 2] = (m - 1 - i) / max(m - 1, 1)
+            row[2 * window + 3] = (csum[m] - csum[i + 1]) / (m - 1 - i) if i + 1 < m else 0.0
+            row[2 * window + 4] = csum[i] / i if i > 0 else 0.0
+            row[2 * window + 5] = min(probs[i], row[2 * window + 1])
+        start = end
+    return out
 
 
 class CueFeatures(BaseEstimator, TransformerMixin):

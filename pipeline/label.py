@@ -35,8 +35,10 @@ def label_rows(
     by_key = annotations_by_key(annotations)
     rows: list[dict[str, Any]] = []
     stance_conflicts = 0
-    for sent in sentences:
-        rule_bp = rules.boilerplate(sent["text"])
+    for i, sent in enumerate(sentences):
+        same_article = i > 0 and sentences[i - 1]["article_id"] == sent["article_id"]
+        previous = sentences[i - 1]["text"] if same_article else ""
+        rule_bp = rules.boilerplate(sent["text"], previous)
         rule_stance = rules.stance(sent["text"])
         stance_conflicts += rules.stance_conflict(sent["text"])
         ann = by_key.get(sent["key"])
@@ -54,6 +56,7 @@ def label_rows(
                 "boilerplate": boilerplate,
                 "stance": stance,
                 "label_source": source,
+                "previous_text": previous,
                 "rule_boilerplate": rule_bp,
                 "rule_stance": rule_stance,
             }
@@ -78,6 +81,7 @@ def build_report(
     """Coverage, class counts, rule precision on gold rows, conflicts and orphans."""
     gold = [r for r in rows if r["label_source"] == "gold"]
     gold_texts = [r["text"] for r in gold]
+    gold_previous = [r["previous_text"] for r in gold]
     gold_content = [r for r in gold if not r["boilerplate"]]
     rule_vs_gold_bp = sum(1 for r in gold if r["rule_boilerplate"] and not r["boilerplate"])
     rule_vs_gold_stance = sum(
@@ -98,9 +102,10 @@ def build_report(
             **{lab: sum(1 for r in gold_content if r["stance"] == lab) for lab in config.STANCE_LABELS},
         },
         "rule_precision_on_gold": {
-            "boilerplate": rules.precision_on(gold_texts, [r["boilerplate"] for r in gold], "boilerplate"),
+            "boilerplate": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "boilerplate"),
             "stance": rules.precision_on(
-                [r["text"] for r in gold_content], [r["stance"] for r in gold_content], "stance"
+                [r["text"] for r in gold_content], [r["previous_text"] for r in gold_content],
+                [r["stance"] for r in gold_content], "stance",
             ),
         },
         "conflicts": {

@@ -11,8 +11,11 @@ Both take a list of sentence records (:func:`pipeline.features.context_records`)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -21,7 +24,15 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.svm import LinearSVC
 
-from pipeline.features import CueFeatures, FrenchAnalyzer, PageFeatures, TextField, normalise_text
+from pipeline.features import (
+    CueFeatures,
+    FrenchAnalyzer,
+    PageFeatures,
+    Record,
+    TextField,
+    neighbour_features,
+    normalise_text,
+)
 
 CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
 
@@ -88,13 +99,109 @@ def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
     return parts
 
 
+class NeighbourStacker(BaseEstimator, ClassifierMixin):
+    """Binary classifier that also looks at its neighbours' scores.
+
+    Stage one (``base``) scores every sentence alone.  Stage two, a logistic
+    regression, sees each sentence's score next to the scores of the
+    ``window`` sentences around it in the same article and of the rest of the
+    page (:func:`pipeline.features.neighbour_features`): a body-like sentence
+    inside a teaser block, or a short line between two captions, is judged by
+    its surroundings.  Stage-two training uses out-of-fold stage-one scores,
+    grouped by article (``record["doc"]``) so no article scores itself.
+
+    Records must come in page order, article after article.
+    """
+
+    def __init__(self, base: Any, window: int = 2, n_splits: int = 4, meta_C: float = 1.0, seed: int = 0) -> None:
+        self.base = base
+        self.window = window
+        self.n_splits = n_splits
+        self.meta_C = meta_C
+        self.seed = seed
+
+    def _positive(self, model: Any, X: Sequence[Record]) -> np.ndarray:
+        return model.predict_proba(X)[:, list(model.classes_).index(True)]
+
+    def fit(self, X: Sequence[Record], y: Sequence[bool]) -> NeighbourStacker:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import GroupKFold
+
+        y = np.asarray(y, dtype=bool)
+        groups = np.asarray([str(r["doc"]) for r in X])
+        n_groups = len(set(groups))
+        oof = np.zeros(len(X))
+        if n_groups >= 2:
+            for train_idx, test_idx in GroupKFold(n_splits=min(self.n_splits, n_groups)).split(X, y, groups):
+                if len(set(y[train_idx])) < 2:
+                    oof[test_idx] = y[train_idx].mean()
+                    continue
+                m = clone(self.base).fit([X[i] for i in train_idx], y[train_idx])
+                oof[test_idx] = self._positive(m, [X[i] for i in test_idx])
+        self.base_ = clone(self.base).fit(X, y)
+        if n_groups < 2:
+            oof = self._positive(self.base_, X)
+        self.meta_ = LogisticRegression(C=self.meta_C, max_iter=1000, random_state=self.seed)
+        self.meta_.fit(neighbour_features(X, oof, self.window), y)
+        self.classes_ = self.meta_.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
+        return self.meta_.predict_proba(neighbour_features(X, self._positive(self.base_, X), self.window))
+
+    def predict(self, X: Sequence[Record]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+class RuleFloor(BaseEstimator, ClassifierMixin):
+    """Binary classifier whose positive probability is at least ``floor`` where a boilerplate rule fires.
+
+    The rules of ``configs/rules.yaml`` are written to be precise (their
+    precision on gold rows is in the labelling report); this makes them
+    authoritative without taking the decision away from the model elsewhere.
+    """
+
+    def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95) -> None:
+        self.model = model
+        self.rules_spec = rules_spec
+        self.floor = floor
+
+    def fit(self, X: Sequence[Record], y: Sequence[bool]) -> RuleFloor:
+        from pipeline.rules import RuleSet
+
+        self.model_ = clone(self.model).fit(X, y)
+        self.rules_ = RuleSet(self.rules_spec or {})
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
+        proba = np.array(self.model_.predict_proba(X), dtype=float)
+        pos = list(self.classes_).index(True)
+        for i, r in enumerate(X):
+            if proba[i, pos] < self.floor and self.rules_.boilerplate(r["text"], r["prev_text"]):
+                proba[i, pos] = self.floor
+                proba[i, 1 - pos] = 1.0 - self.floor
+        return proba
+
+    def predict(self, X: Sequence[Record]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
 def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, Any] | None) -> Pipeline:
     """Binary boilerplate classifier (``predict_proba[:, 1]`` is P(boilerplate))."""
     parts = _text_features(p, stem=False)
     if p.get("use_context_features", True):
         page = PageFeatures(rules_spec if p.get("use_rule_votes", True) else None)
         parts.append(("page", Pipeline([("features", page), ("scale", MinMaxScaler(clip=True))])))
-    return Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
+    model = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
+    floor = float(p.get("rule_floor", 0.0))
+    if floor and rules_spec:
+        model = RuleFloor(model, rules_spec, floor)
+    if int(p.get("neighbour_window", 0)) > 0:
+        model = NeighbourStacker(model, window=int(p["neighbour_window"]), meta_C=float(p.get("neighbour_C", 1.0)), seed=seed)
+        if floor and rules_spec:
+            model = RuleFloor(model, rules_spec, floor)
+    return model
 
 
 def build_stance_model(p: dict[str, Any], seed: int, cues: dict[str, list[str]] | None) -> Pipeline:

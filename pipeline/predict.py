@@ -291,7 +291,7 @@ def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleRe
         clean = m.cleaner(raw)
         sentences = m.segmenter.split(clean)
         records = context_records([s.text for s in sentences], [s.line for s in sentences],
-                                  sentences[0].n_lines if sentences else 0)
+                                  sentences[0].n_lines if sentences else 0, doc=len(prepared))
         prepared.append((art_id, sentences, len(all_records)))
         all_records.extend(records)
     if all_records:

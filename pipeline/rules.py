@@ -1,8 +1,14 @@
 """Labelling functions: readable rules whose patterns live in ``configs/rules.yaml``.
 
-Each rule votes for one label or abstains.  The ``label`` stage uses the votes
-for sentences that have no hand label; the boilerplate model uses them as
-features.  :meth:`RuleSet.precision_on` measures each rule against gold labels.
+Each rule votes for one label or abstains.  A rule matches the sentence text
+(``search`` anywhere or ``fullmatch`` the whole of it) and may also require the
+*previous* sentence to match (``previous``, a full match): "the line after a
+bare photo label is a caption" is such a rule.
+
+The ``label`` stage uses the votes for sentences that have no hand label; the
+boilerplate model uses them as features and, with ``rule_override``, as a
+floor on its probability.  :meth:`RuleSet.precision_on` measures each rule
+against gold labels.
 """
 
 from __future__ import annotations
@@ -18,17 +24,29 @@ from pipeline import config
 
 @dataclass(frozen=True)
 class Rule:
-    """One labelling function: a compiled pattern and the label it votes for."""
+    """One labelling function: compiled patterns and the label it votes for."""
 
     name: str
     task: str  # "boilerplate" or "stance"
     label: Any  # True for boilerplate rules, a stance label for stance rules
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str] | None
     whole: bool  # fullmatch instead of search
+    previous: re.Pattern[str] | None = None  # full match required on the previous sentence
 
-    def fires(self, text: str) -> bool:
+    def fires(self, text: str, previous: str = "") -> bool:
         text = text.strip()
+        if self.previous is not None and not self.previous.fullmatch(previous.strip()):
+            return False
+        if self.pattern is None:
+            return True
         return bool(self.pattern.fullmatch(text) if self.whole else self.pattern.search(text))
+
+
+def _compile(name: str, source: str) -> re.Pattern[str]:
+    try:
+        return re.compile(source, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
 
 
 class RuleSet:
@@ -38,8 +56,8 @@ class RuleSet:
         spec: the parsed YAML, ``{"boilerplate": [...], "stance": [...]}``.
 
     Raises:
-        ValueError: a rule with no name, no pattern, an invalid regular
-            expression or an unknown stance label (the message names the rule).
+        ValueError: a rule with no pattern, an invalid regular expression or an
+            unknown stance label (the message names the rule).
     """
 
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -49,19 +67,24 @@ class RuleSet:
             for i, item in enumerate(spec.get(task) or []):
                 name = item.get("name") or f"{task}[{i}]"
                 source = item.get("fullmatch") or item.get("search")
-                if not source:
-                    raise ValueError(f"rule {name!r}: needs a 'search' or 'fullmatch' pattern")
-                try:
-                    pattern = re.compile(source, re.IGNORECASE)
-                except re.error as exc:
-                    raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
+                if not source and not item.get("previous"):
+                    raise ValueError(f"rule {name!r}: needs a 'search', 'fullmatch' or 'previous' pattern")
                 if task == "stance":
                     label = item.get("label")
                     if label not in config.STANCE_LABELS:
                         raise ValueError(f"rule {name!r}: unknown stance label {label!r}")
                 else:
                     label = True
-                self.rules.append(Rule(name, task, label, pattern, whole="fullmatch" in item))
+                self.rules.append(
+                    Rule(
+                        name,
+                        task,
+                        label,
+                        _compile(name, source) if source else None,
+                        whole="fullmatch" in item,
+                        previous=_compile(name, item["previous"]) if item.get("previous") else None,
+                    )
+                )
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
         self.stance_rules = [r for r in self.rules if r.task == "stance"]
 
@@ -77,13 +100,13 @@ class RuleSet:
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
 
-    def boilerplate_votes(self, text: str) -> list[bool]:
+    def boilerplate_votes(self, text: str, previous: str = "") -> list[bool]:
         """One bool per boilerplate rule (in file order)."""
-        return [r.fires(text) for r in self.boilerplate_rules]
+        return [r.fires(text, previous) for r in self.boilerplate_rules]
 
-    def boilerplate(self, text: str) -> bool | None:
+    def boilerplate(self, text: str, previous: str = "") -> bool | None:
         """True when any boilerplate rule fires, else None (abstain)."""
-        return True if any(self.boilerplate_votes(text)) else None
+        return True if any(r.fires(text, previous) for r in self.boilerplate_rules) else None
 
     def stance(self, text: str) -> str | None:
         """The stance the stance rules agree on, None when none fires or they disagree."""
@@ -93,11 +116,13 @@ class RuleSet:
     def stance_conflict(self, text: str) -> bool:
         return len({r.label for r in self.stance_rules if r.fires(text)}) > 1
 
-    def precision_on(self, texts: Sequence[str], gold: Sequence[Any], task: str) -> dict[str, dict[str, float]]:
+    def precision_on(
+        self, texts: Sequence[str], previous: Sequence[str], gold: Sequence[Any], task: str
+    ) -> dict[str, dict[str, Any]]:
         """For each rule of ``task``: how often it fires on the gold rows and how often it is right."""
-        out: dict[str, dict[str, float]] = {}
-        for rule in (self.boilerplate_rules if task == "boilerplate" else self.stance_rules):
-            fired = [g for t, g in zip(texts, gold) if rule.fires(t)]
+        out: dict[str, dict[str, Any]] = {}
+        for rule in self.boilerplate_rules if task == "boilerplate" else self.stance_rules:
+            fired = [g for t, p, g in zip(texts, previous, gold) if rule.fires(t, p)]
             correct = sum(1 for g in fired if g == rule.label)
             out[rule.name] = {
                 "fires": len(fired),

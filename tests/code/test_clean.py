@@ -124,3 +124,11 @@ def test_property_idempotent_offsets_valid_deterministic(raw: str) -> None:
 def test_property_idempotent_on_quote_heavy_text(raw: str) -> None:
     c = Cleaner(["image"], ["Article suivant"])(raw)
     assert Cleaner(["image"], ["Article suivant"])(c.text).text == c.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ÃÂâ€™©¨\xa0\x81\x9d\x1f\u200b\ufffd «»\"éa \n")), max_size=60))
+def test_property_idempotent_on_mojibake_heavy_text(raw: str) -> None:
+    c = clean(raw)
+    assert clean(c.text).text == c.text
+    assert len(c.offsets) == len(c.text) + 1 and all(0 <= o <= len(raw) for o in c.offsets)
