@@ -4,8 +4,6 @@
 package is cheap: scikit-learn, NLTK and the model load on the first call.
 """
 
-from __future__ import annotations
-
 from pipeline.predict import (
     ArticleResult,
     ArticleSummary,

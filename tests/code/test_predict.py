@@ -1,0 +1,142 @@
+"""predict(): inputs, outputs, offsets, errors, model safety, caching and threads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from pipeline import ArticleResult, ModelIntegrityError, ModelNotFoundError, predict
+from pipeline import config
+
+TEXT = (
+    "Twitter accuse Microsoft d'utilisation abusive de ses données\n"
+    "Un porte-parole de Microsoft a déclaré : « Nous examinerons ces questions. »\n"
+    "Publicité\n5/5 - (23 votes)"
+)
+
+
+def test_single_text_gives_one_result_with_offsets_into_the_input(model_path: str) -> None:
+    raw = "  \u201cTwitter\u201d accuse\u00a0Microsoft.\r\nPublicit\u00e9"
+    r = predict(raw, model=model_path)
+    assert isinstance(r, ArticleResult) and r.id == 0
+    assert [s.text for s in r.sentences] == ["« Twitter » accuse Microsoft.", "Publicité"]
+    assert [raw[s.start : s.end] for s in r.sentences] == ["\u201cTwitter\u201d accuse\u00a0Microsoft.", "Publicit\u00e9"]
+
+
+def test_sentence_fields_and_summary(model_path: str) -> None:
+    r = predict(TEXT, model=model_path)
+    for s in r.sentences:
+        assert abs(sum(s.p_stance.values()) - 1.0) < 1e-4
+        assert 0.0 <= s.p_boilerplate <= 1.0
+        assert (s.stance is None) == s.boilerplate
+        assert set(s.p_stance) == set(config.STANCE_LABELS)
+    summ = r.summary
+    assert summ.n_sentences == len(r.sentences)
+    assert summ.n_boilerplate == sum(s.boilerplate for s in r.sentences)
+    assert sum(summ.counts.values()) == summ.n_sentences - summ.n_boilerplate
+    assert -1.0 <= summ.net_stance <= 1.0
+    for i in summ.top_pro_twitter + summ.top_pro_microsoft:
+        assert not r.sentences[i].boilerplate
+
+
+def test_list_gives_list_generator_gives_iterator_records_keep_ids(model_path: str) -> None:
+    out = predict([TEXT, {"id": "x", "text": "Microsoft a refusé de payer."}], model=model_path)
+    assert isinstance(out, list) and [r.id for r in out] == [0, "x"]
+    gen = predict((t for t in [TEXT, TEXT]), model=model_path)
+    assert not isinstance(gen, list)
+    single = predict(TEXT, model=model_path).to_dict()
+    # Scoring articles together in a batch gives the same results as one at a time.
+    assert [{**r.to_dict(), "id": 0} for r in gen] == [single, single]
+
+
+def test_streaming_does_not_consume_the_whole_input(model_path: str) -> None:
+    consumed = 0
+
+    def articles():
+        nonlocal consumed
+        while True:
+            consumed += 1
+            yield "Microsoft a refusé de payer."
+
+    it = predict(articles(), model=model_path)
+    first = next(iter(it))
+    assert first.sentences and consumed <= 64 + 1
+
+
+def test_empty_and_whitespace_give_empty_results(model_path: str) -> None:
+    for text in ("", "   \n\t  \n"):
+        r = predict(text, model=model_path)
+        assert r.sentences == [] and r.summary.n_sentences == 0 and r.summary.net_stance == 0.0
+
+
+@pytest.mark.parametrize("bad", [42, None, b"bytes", [1, 2], {"id": 1}, {"text": 3}])
+def test_non_text_input_is_a_type_error(model_path: str, bad: object) -> None:
+    with pytest.raises(TypeError, match="expect|text"):
+        out = predict(bad, model=model_path)
+        if not isinstance(out, (list, ArticleResult)):
+            list(out)
+
+
+def test_english_text_gets_a_warning_not_an_error(model_path: str) -> None:
+    r = predict("The company said it would review the questions and respond appropriately. It was not clear.",
+                model=model_path)
+    assert r.sentences and any("does not look French" in w for w in r.warnings)
+    assert predict(TEXT, model=model_path).warnings == []
+
+
+def test_conversions(model_path: str) -> None:
+    r = predict(TEXT, model=model_path)
+    d = json.loads(r.to_json())
+    assert d["id"] == 0 and len(d["sentences"]) == len(r.sentences)
+    frame = r.to_frame()
+    assert list(frame["text"]) == [s.text for s in r.sentences]
+    assert {"p_pro_twitter", "p_pro_microsoft", "p_neutral", "start", "end"} <= set(frame.columns)
+
+
+def test_missing_model_says_run_dvc_repro(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="dvc repro"):
+        predict("Un texte.", model=tmp_path / "nothing.joblib")
+
+
+def test_tampered_model_is_refused_before_unpickling(trained_model_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "m"
+    shutil.copytree(trained_model_dir, copy)
+    with open(copy / "model.joblib", "ab") as fh:
+        fh.write(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="does not match the manifest"):
+        predict("Un texte.", model=copy / "model.joblib")
+
+
+def test_model_without_manifest_is_refused(trained_model_dir: Path, tmp_path: Path) -> None:
+    shutil.copy(trained_model_dir / "model.joblib", tmp_path / "model.joblib")
+    with pytest.raises(ModelIntegrityError, match="no manifest"):
+        predict("Un texte.", model=tmp_path / "model.joblib")
+
+
+def test_threads_give_the_sequential_results(model_path: str) -> None:
+    texts = [f"Article {i}. Microsoft a refusé de payer {i} dollars.\nPublicité\nMusk accuse Microsoft." for i in range(32)]
+    sequential = [predict(t, model=model_path).to_dict() for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda t: predict(t, model=model_path).to_dict(), texts))
+    assert threaded == sequential
+
+
+def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> None:
+    r = predict(TEXT, model=model_path)
+    manifest = json.loads((trained_model_dir / "manifest.json").read_text())
+    assert r.model.sha256 == manifest["sha256"] and r.model.trained_at == manifest["trained_at"]
+
+
+def test_import_and_predict_do_not_import_mlflow_or_dvc(model_path: str) -> None:
+    code = (
+        "import sys, pipeline; pipeline.predict('Microsoft a refusé de payer.', model=sys.argv[1]);"
+        "print(sorted(m for m in ('mlflow', 'dvc') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, model_path], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
