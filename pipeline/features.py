@@ -289,15 +289,36 @@ def neighbour_features(records: Sequence[Record], p: np.ndarray, window: int) ->
     return out
 
 
+def continues_quotation(record: Record) -> bool:
+    """True when the sentence is inside a quotation opened in the sentence before it.
+
+    Either the previous sentence (on the same line) opens more « than it closes,
+    or this sentence closes a » it did not open.
+    """
+    prev = record["prev_text"]
+    if not prev or not record.get("prev_same_line", False):
+        return False
+    text = record["text"]
+    return prev.count("«") > prev.count("»") or text.count("»") > text.count("«")
+
+
 class CueFeatures(BaseEstimator, TransformerMixin):
     """Counts of attribution and framing cues (``configs/cues.yaml``), one column per group.
 
+    A quotation often runs over several sentences while only the first names
+    its speaker (« … a déclaré un porte-parole : « Nous examinerons … . Nous
+    sommes impatients … »).  With ``quote_context``, a second set of columns
+    holds the cue counts of the previous sentence when this one continues a
+    quotation opened there (zeros otherwise), so the speaker carries over.
+
     Args:
         cues: mapping of group name to a list of regular expressions.
+        quote_context: add the quotation-context columns.
     """
 
-    def __init__(self, cues: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, cues: dict[str, list[str]] | None = None, quote_context: bool = True) -> None:
         self.cues = cues
+        self.quote_context = quote_context
 
     def fit(self, X: Sequence[Record], y: Any = None) -> CueFeatures:
         self.groups_ = sorted((self.cues or {}).keys())
@@ -307,12 +328,20 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray([f"cue_{g}" for g in self.groups_], dtype=object)
+        names = [f"cue_{g}" for g in self.groups_]
+        if self.quote_context:
+            names += [f"quoted_from_{g}" for g in self.groups_]
+        return np.asarray(names, dtype=object)
+
+    def _counts(self, text: str) -> list[float]:
+        return [math.log1p(len(p.findall(text))) for p in self.patterns_]
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
-        out = np.zeros((len(X), len(self.patterns_)))
+        width = len(self.patterns_) * (2 if self.quote_context else 1)
+        out = np.zeros((len(X), width))
         for i, r in enumerate(X):
-            text = r["text"]
-            for j, pat in enumerate(self.patterns_):
-                out[i, j] = math.log1p(len(pat.findall(text)))
+            row = self._counts(r["text"])
+            if self.quote_context:
+                row += self._counts(r["prev_text"]) if continues_quotation(r) else [0.0] * len(self.patterns_)
+            out[i] = row
         return out

@@ -207,6 +207,10 @@ def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, 
 def build_stance_model(p: dict[str, Any], seed: int, cues: dict[str, list[str]] | None) -> Pipeline:
     """Three-class stance classifier with calibrated probabilities."""
     parts = _text_features(p, stem=bool(p.get("stem", True)))
+    weights = None
     if p.get("use_cue_features", True) and cues:
-        parts.append(("cues", Pipeline([("features", CueFeatures(cues)), ("scale", MinMaxScaler(clip=True))])))
-    return Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
+        cue = CueFeatures(cues, quote_context=bool(p.get("quote_context", True)))
+        parts.append(("cues", Pipeline([("features", cue), ("scale", MinMaxScaler(clip=True))])))
+        weights = {"cues": float(p.get("cue_weight", 1.0))}
+    union = FeatureUnion(parts, transformer_weights=weights)
+    return Pipeline([("features", union), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])

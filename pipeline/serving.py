@@ -10,6 +10,7 @@ This module imports MLflow and pandas: only training and serving import it.
 
 from __future__ import annotations
 
+import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -72,12 +73,16 @@ def log_pyfunc(bundle_dir: Path, example_texts: list[str]) -> Any:
     from pipeline.predict import predict
 
     output = frame_from_results(predict(example.to_dict("records"), model=bundle_dir / config.MODEL_FILE.name))
+    with warnings.catch_warnings():
+        # index/start/end are never missing, so MLflow's hint about integer columns does not apply.
+        warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer column")
+        signature = infer_signature(example, output)
     return mlflow.pyfunc.log_model(
         name="model",
         python_model=StancePyfunc(),
         artifacts={"bundle": str(bundle_dir)},
         code_paths=[str(Path(__file__).resolve().parent)],
-        signature=infer_signature(example, output),
+        signature=signature,
         input_example=example,
         pip_requirements=pip_requirements(),
     )
