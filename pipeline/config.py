@@ -11,9 +11,28 @@ import os
 from pathlib import Path
 from typing import Any
 
-#: Root of the repository (the folder holding ``dvc.yaml``).  Overridable with
-#: ``STANCE_PIPELINE_ROOT`` so that an installed copy can point at a checkout.
-ROOT = Path(os.environ.get("STANCE_PIPELINE_ROOT", Path(__file__).resolve().parent.parent))
+
+
+def _find_root() -> Path:
+    """The project folder the stages read and write.
+
+    ``STANCE_PIPELINE_ROOT`` if set; else the current folder when it is a
+    checkout of this project (DVC runs every stage there, also in the temporary
+    workspaces of ``dvc exp run``); else the folder above this package (so that
+    ``predict()`` called from another project finds the model of the checkout
+    it was installed from).
+    """
+    env = os.environ.get("STANCE_PIPELINE_ROOT")
+    if env:
+        return Path(env).resolve()
+    cwd = Path.cwd()
+    if (cwd / "dvc.yaml").is_file() and (cwd / "configs" / "params.yaml").is_file() and (cwd / "pipeline").is_dir():
+        return cwd
+    return Path(__file__).resolve().parent.parent
+
+
+#: Root of the project checkout (the folder holding ``dvc.yaml``).
+ROOT = _find_root()
 
 CONFIGS_DIR = ROOT / "configs"
 PARAMS_FILE = CONFIGS_DIR / "params.yaml"

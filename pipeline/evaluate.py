@@ -246,7 +246,32 @@ def flat_metrics(summary: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def log_to_mlflow(params: dict[str, Any], summary: dict[str, Any], artifacts: list[Path]) -> dict[str, Any]:
+def measure_throughput(model_file: Path, min_sentences: int) -> dict[str, float]:
+    """Warm end-to-end ``predict()`` throughput of the trained model on the seed articles, repeated.
+
+    Raw article text in, results out, one process.  Recorded so that the
+    experiments table shows each variant's speed next to its quality; the
+    benchmark script (``python -m pipeline.bench``) is the full measurement.
+    """
+    import time
+
+    from pipeline.clean import read_manifest
+    from pipeline.io import read_text
+    from pipeline.predict import predict
+
+    texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
+    first = predict(texts, model=model_file)  # loads and warms the model
+    per_round = max(sum(len(r.sentences) for r in first), 1)
+    corpus = texts * max(1, -(-min_sentences // per_round))
+    start = time.perf_counter()
+    n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
+    seconds = time.perf_counter() - start
+    return {"sentences_per_second": round(n / seconds, 1), "n_sentences": n,
+            "megabytes_per_second": round(sum(len(t.encode()) for t in corpus) / seconds / 1e6, 3)}
+
+
+def log_to_mlflow(params: dict[str, Any], summary: dict[str, Any], artifacts: list[Path],
+                  speed: dict[str, float]) -> dict[str, Any]:
     """Add metrics and artifacts to the training run; register and maybe promote the model."""
     from pipeline import registry, tracking
 
@@ -260,6 +285,7 @@ def log_to_mlflow(params: dict[str, Any], summary: dict[str, Any], artifacts: li
         mlflow.log_metrics(flat_metrics(summary))
         mlflow.log_metric("f1_boilerplate", summary["boilerplate"]["headline"]["value"])
         mlflow.log_metric("macro_f1_stance", summary["stance"]["headline"]["value"])
+        mlflow.log_metric("predict_sentences_per_second", speed["sentences_per_second"])
         for path in artifacts:
             mlflow.log_artifact(str(path), artifact_path="evaluation")
         decision = registry.register_and_maybe_promote(mlflow, params["mlflow"], run_id, summary,
@@ -294,8 +320,11 @@ def main(argv: list[str] | None = None) -> None:
              summary["stance"]["headline"]["value"],
              summary["stance"]["baselines"]["rules"]["macro_f1"],
              summary["stance"]["baselines"]["majority"]["macro_f1"])
+    speed = measure_throughput(config.MODEL_FILE, int(params["evaluate"].get("speed_min_sentences", 3000)))
+    write_json(config.METRICS_DIR / "speed.json", speed)
+    log.info("predict() throughput: %.0f sentences/s", speed["sentences_per_second"])
     if not args.no_mlflow:
-        decision = log_to_mlflow(params, summary, artifacts)
+        decision = log_to_mlflow(params, summary, artifacts, speed)
         log.info("model registry: %s", decision)
 
 
