@@ -94,28 +94,47 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     return records
 
 
+def _accent_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {cp: None for cp in range(0x0300, 0x0370)}  # combining marks
+    for cp in range(0x00C0, 0x0250):
+        base = "".join(ch for ch in unicodedata.normalize("NFKD", chr(cp)) if not unicodedata.combining(ch))
+        if base.isascii() and base and base != chr(cp):
+            table[cp] = base.lower()
+    table.update({ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae", ord("ß"): "ss"})
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
 def strip_accents(text: str) -> str:
-    """Lower-case and remove accents (``Élysée`` → ``elysee``)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and remove accents (``Élysée`` → ``elysee``, ``œuvre`` → ``oeuvre``)."""
+    return text.lower().translate(_ACCENTS)
 
 
-_STEM_CACHE: dict[str, str] = {}
+#: word -> normalised token, per stemming setting (a bounded cache shared by all analysers).
+_TOKEN_CACHE: dict[tuple[str, bool], str] = {}
+_TOKEN_CACHE_MAX = 500_000
 _STEMMER = None
 
 
-def _stem(word: str) -> str:
+def _normalise_word(word: str, stem: bool) -> str:
+    """Stem (NLTK's French Snowball, which needs the accents) then strip accents; cached."""
     global _STEMMER
-    stem = _STEM_CACHE.get(word)
-    if stem is None:
-        if _STEMMER is None:
-            from nltk.stem.snowball import FrenchStemmer
+    key = (word, stem)
+    token = _TOKEN_CACHE.get(key)
+    if token is None:
+        if stem:
+            if _STEMMER is None:
+                from nltk.stem.snowball import FrenchStemmer
 
-            _STEMMER = FrenchStemmer()
-        stem = _STEMMER.stem(word)
-        if len(_STEM_CACHE) < 500_000:
-            _STEM_CACHE[word] = stem
-    return stem
+                _STEMMER = FrenchStemmer()
+            token = strip_accents(_STEMMER.stem(word))
+        else:
+            token = strip_accents(word)
+        if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE[key] = token
+    return token
 
 
 class FrenchAnalyzer:
@@ -132,10 +151,8 @@ class FrenchAnalyzer:
 
     def tokens(self, text: str) -> list[str]:
         text = _ELISION.sub(r"\1 ", text)
-        words = _TOKEN.findall(text.lower())
-        if self.stem:
-            words = [_stem(w) for w in words]
-        return [strip_accents(w) for w in words]
+        stem = self.stem
+        return [_normalise_word(w, stem) for w in _TOKEN.findall(text.lower())]
 
     def __call__(self, text: str) -> list[str]:
         words = self.tokens(text)
@@ -168,6 +185,7 @@ _DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}(er)? (janv|f�
 _TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _END_PUNCT = re.compile(r"[.!?…»)]\s*$")
+_DIGIT = re.compile(r"\d")
 
 
 def _shape(text: str) -> list[float]:
@@ -176,7 +194,7 @@ def _shape(text: str) -> list[float]:
     n_chars = max(len(text), 1)
     caps = sum(1 for w in words if w[0].isupper())
     upper_words = sum(1 for w in words if len(w) > 1 and w.isupper())
-    digits = sum(ch.isdigit() for ch in text)
+    digits = len(_DIGIT.findall(text))
     return [
         math.log1p(len(text)),
         math.log1p(n_words),
@@ -189,13 +207,6 @@ def _shape(text: str) -> list[float]:
         1.0 if text.rstrip().endswith(":") else 0.0,
         1.0 if "«" in text else 0.0,
     ]
-
-
-def _overlap(a: str, b: str) -> float:
-    """Jaccard similarity of the accent-free word sets of two texts."""
-    wa = set(_WORD.findall(strip_accents(a)))
-    wb = set(_WORD.findall(strip_accents(b)))
-    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
 class PageFeatures(BaseEstimator, TransformerMixin):
@@ -222,16 +233,24 @@ class PageFeatures(BaseEstimator, TransformerMixin):
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
         rows = []
+        headline_words: dict[str, set[str]] = {}
         for r in X:
             rel_line = r["line"] / max(r["n_lines"] - 1, 1)
             rel_index = r["index"] / max(r["n_sentences"] - 1, 1)
-            prev_shape = _shape(r["prev_text"]) if r["prev_text"] else [0.0] * 10
-            next_shape = _shape(r["next_text"]) if r["next_text"] else [0.0] * 10
+            prev, nxt = r["prev_text"], r["next_text"]
             neighbour_votes = 0.0
             if self.rules_ is not None:
-                neighbour_votes = float(bool(r["prev_text"] and self.rules_.boilerplate(r["prev_text"]))) + float(
-                    bool(r["next_text"] and self.rules_.boilerplate(r["next_text"]))
+                neighbour_votes = float(bool(prev and self.rules_.boilerplate(prev))) + float(
+                    bool(nxt and self.rules_.boilerplate(nxt))
                 )
+            if r["index"]:
+                hw = headline_words.get(r["headline"])
+                if hw is None:
+                    hw = headline_words[r["headline"]] = set(_WORD.findall(strip_accents(r["headline"])))
+                words = set(_WORD.findall(strip_accents(r["text"])))
+                overlap = len(words & hw) / len(words | hw) if words and hw else 0.0
+            else:
+                overlap = 1.0
             row = [
                 rel_line,
                 rel_index,
@@ -240,15 +259,15 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 1.0 if r["line_sentences"] == 1 else 0.0,
                 math.log1p(r["line_sentences"]),
                 1.0 if r["prev_same_line"] else 0.0,
-                _overlap(r["text"], r["headline"]) if r["index"] else 1.0,
+                overlap,
                 r["topic_share"],
                 r["cohesion"],
                 neighbour_votes,
                 *_shape(r["text"]),
-                prev_shape[0],
-                prev_shape[2],
-                next_shape[0],
-                next_shape[2],
+                math.log1p(len(prev)),
+                1.0 if prev and _END_PUNCT.search(prev) else 0.0,
+                math.log1p(len(nxt)),
+                1.0 if nxt and _END_PUNCT.search(nxt) else 0.0,
                 *self._votes(r["text"], r["prev_text"]),
             ]
             rows.append(row)

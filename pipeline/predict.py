@@ -61,7 +61,8 @@ class SentenceResult:
         boilerplate: True when the sentence is page furniture, not reporting.
         p_boilerplate: probability of boilerplate.
         stance: ``pro_twitter``, ``pro_microsoft`` or ``neutral``; None for boilerplate.
-        p_stance: probability of each stance (also given for boilerplate sentences).
+        p_stance: probability of each stance; empty for boilerplate sentences,
+            which are not scored for stance (LABELS.md §2).
         uncertain: the deciding probability is under the model's threshold.
     """
 
@@ -133,7 +134,7 @@ class ArticleResult:
         rows = []
         for s in self.sentences:
             row = {"article_id": self.id, **{k: v for k, v in asdict(s).items() if k != "p_stance"}}
-            row.update({f"p_{lab}": p for lab, p in s.p_stance.items()})
+            row.update({f"p_{lab}": s.p_stance.get(lab) for lab in config.STANCE_LABELS})
             rows.append(row)
         return rows
 
@@ -294,21 +295,32 @@ def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleRe
                                   sentences[0].n_lines if sentences else 0, doc=len(prepared))
         prepared.append((art_id, sentences, len(all_records)))
         all_records.extend(records)
+    stance_rows: dict[int, Any] = {}
     if all_records:
         p_bp = m.boilerplate.predict_proba(all_records)[:, m.bp_true]
-        p_st = m.stance.predict_proba(all_records)
+        # Stance is defined for article sentences only (LABELS.md §2): boilerplate is not scored.
+        content = [i for i, p in enumerate(p_bp) if p < 0.5]
+        if content:
+            p_st = m.stance.predict_proba([all_records[i] for i in content])
+            stance_rows = dict(zip(content, p_st))
     results = []
     for art_id, sentences, offset in prepared:
         out = []
         for i, s in enumerate(sentences):
             pb = float(p_bp[offset + i])
-            row = p_st[offset + i]
-            probs = {lab: (float(row[c]) if c is not None else 0.0) for lab, c in zip(config.STANCE_LABELS, m.stance_cols)}
             is_bp = pb >= 0.5
-            stance = None if is_bp else max(probs, key=probs.__getitem__)
-            decisive = max(pb, 1 - pb) if is_bp else min(max(pb, 1 - pb), max(probs.values()))
-            out.append(SentenceResult(s.index, s.text, s.start, s.end, is_bp, round(pb, 6), stance,
-                                      {k: round(v, 6) for k, v in probs.items()}, decisive < m.threshold))
+            if is_bp:
+                probs: dict[str, float] = {}
+                stance = None
+                decisive = max(pb, 1 - pb)
+            else:
+                row = stance_rows[offset + i]
+                probs = {lab: (round(float(row[c]), 6) if c is not None else 0.0)
+                         for lab, c in zip(config.STANCE_LABELS, m.stance_cols)}
+                stance = max(probs, key=probs.__getitem__)
+                decisive = min(max(pb, 1 - pb), max(probs.values()))
+            out.append(SentenceResult(s.index, s.text, s.start, s.end, is_bp, round(pb, 6), stance, probs,
+                                      decisive < m.threshold))
         results.append(ArticleResult(art_id, out, _summarise(out), m.info, _language_warning([s.text for s in sentences], m)))
     return results
 

@@ -87,6 +87,16 @@ class RuleSet:
                 )
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
         self.stance_rules = [r for r in self.rules if r.task == "stance"]
+        self._uses_previous = any(r.previous is not None for r in self.boilerplate_rules)
+        self._votes_cache: dict[tuple[str, str], tuple[bool, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_votes_cache"] = {}  # a cache is not part of a saved model
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     @classmethod
     def from_file(cls, path: Path | str) -> RuleSet:
@@ -100,13 +110,21 @@ class RuleSet:
         except ValueError as exc:
             raise ValueError(f"{path}: {exc}") from None
 
-    def boilerplate_votes(self, text: str, previous: str = "") -> list[bool]:
-        """One bool per boilerplate rule (in file order)."""
-        return [r.fires(text, previous) for r in self.boilerplate_rules]
+    def boilerplate_votes(self, text: str, previous: str = "") -> tuple[bool, ...]:
+        """One bool per boilerplate rule (in file order); memoised, since models ask for the same sentence
+        several times (as itself and as a neighbour)."""
+        key = (text, previous if self._uses_previous else "")
+        votes = self._votes_cache.get(key)
+        if votes is None:
+            votes = tuple(r.fires(text, previous) for r in self.boilerplate_rules)
+            if len(self._votes_cache) >= 200_000:
+                self._votes_cache.clear()
+            self._votes_cache[key] = votes
+        return votes
 
     def boilerplate(self, text: str, previous: str = "") -> bool | None:
         """True when any boilerplate rule fires, else None (abstain)."""
-        return True if any(r.fires(text, previous) for r in self.boilerplate_rules) else None
+        return True if any(self.boilerplate_votes(text, previous)) else None
 
     def stance(self, text: str) -> str | None:
         """The stance the stance rules agree on, None when none fires or they disagree."""

@@ -101,3 +101,75 @@ def test_predict_uses_the_new_model(reproduced: Path) -> None:
     assert result.returncode == 0, result.stderr
     source, n, stance = json.loads(result.stdout.strip().splitlines()[-1])
     assert source.startswith(str(reproduced)) and n == 1 and stance in config.STANCE_LABELS
+
+
+def _tracking_env(repo: Path) -> dict[str, str]:
+    return {"MLFLOW_TRACKING_URI": f"sqlite:///{repo / 'mlflow.db'}", "MLFLOW_DISABLE_TELEMETRY": "true",
+            "DO_NOT_TRACK": "true"}
+
+
+def test_pyfunc_from_the_registry_matches_predict(reproduced: Path) -> None:
+    code = r"""
+import json, sys
+import mlflow, pandas as pd
+from pipeline import predict
+from pipeline.serving import frame_from_results
+texts = ["Twitter accuse Microsoft d'abus.\nPublicité", "Un porte-parole de Microsoft a démenti."]
+df = pd.DataFrame({"id": ["a", "b"], "text": texts})
+model = mlflow.pyfunc.load_model("models:/french-press-stance@champion")
+got = model.predict(df)
+want = frame_from_results(predict(df.to_dict("records"), model=sys.argv[1]))
+pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+print(json.dumps({"rows": len(got), "columns": list(got.columns)}))
+"""
+    result = _run([sys.executable, "-c", code, str(reproduced / "models" / "model.joblib")], reproduced,
+                  **_tracking_env(reproduced))
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["rows"] == 3 and "p_pro_microsoft" in out["columns"]
+
+
+def test_mlflow_models_serve_answers_on_localhost(reproduced: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    env.update(_tracking_env(reproduced))
+    env["STANCE_PIPELINE_ROOT"] = str(reproduced)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    mlflow_bin = str(Path(sys.executable).parent / "mlflow")
+    proc = subprocess.Popen(
+        [mlflow_bin, "models", "serve", "-m", "models:/french-press-stance@champion", "--env-manager", "local",
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+        cwd=reproduced, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read()[-3000:] if proc.stdout else "server exited"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "server did not answer /ping within 120 s"
+            time.sleep(1)
+        body = json.dumps({"dataframe_records": [{"id": "x", "text": "Microsoft a refusé de payer.\nPublicité"}]})
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/invocations", data=body.encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            answer = json.loads(r.read())
+        rows = answer["predictions"]
+        assert [row["text"] for row in rows] == ["Microsoft a refusé de payer.", "Publicité"]
+        assert rows[1]["boilerplate"] is True and rows[0]["stance"] in config.STANCE_LABELS
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
