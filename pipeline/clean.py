@@ -163,10 +163,11 @@ _C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 _SPACE_RUNS = re.compile(r" {2,}")
 #: One-for-one character replacements (offsets unchanged): every kind of space
 #: and tab becomes " ", every typographic apostrophe becomes "'".
-_ONE_FOR_ONE = str.maketrans(
-    {**{ch: " " for ch in "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
-     **{ch: "'" for ch in "’‘‛ʼ`´"}}
-)
+_ONE_FOR_ONE = {
+    **{ch: " " for ch in "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"},
+    **{ch: "'" for ch in "’‘‛ʼ`´"},
+}
+_ONE_FOR_ONE_RE = re.compile("[" + "".join(_ONE_FOR_ONE) + "]")
 #: Lines that may hold mojibake or HTML entities: only these go through ftfy.
 _MOJIBAKE_LEAD = re.compile("[ÃÂÅÄÐÑÎâï&\u0080-\u009f]")
 _MAYBE_MOJIBAKE = re.compile(
@@ -327,7 +328,7 @@ class Cleaner:
             text, offsets = _sub(_HTML_OTHER, "", text, offsets)
         text, offsets = _sub(_INVISIBLE, "", text, offsets)
         text, offsets = _repair_encoding(text, offsets)
-        text = text.translate(_ONE_FOR_ONE)
+        text = _ONE_FOR_ONE_RE.sub(lambda m: _ONE_FOR_ONE[m.group()], text)  # same length: offsets unchanged
         text, offsets = _quote_pass(text, offsets)
         if "  " in text:
             text, offsets = _sub(_SPACE_RUNS, " ", text, offsets)

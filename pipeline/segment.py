@@ -9,7 +9,10 @@ list in ``configs/`` (no ``nltk.download()``).  Rules Punkt cannot know come fro
   bracket stays with the sentence it closes;
 * no break after French abbreviations, initials, numbers, dates, times, URLs,
   e-mail addresses or domain names (Punkt's own handling of tokens with inner
-  periods plus the abbreviation table).
+  periods plus the abbreviation table);
+* the repairs of :meth:`Segmenter.line_spans` (runs like ``?!``, lower-case
+  continuations after bracketed ``?)`` or dotted acronyms, ``...`` before a
+  capital).
 
 Each sentence carries ``start``/``end`` offsets into the *raw* text, through the
 character map kept by :mod:`pipeline.clean`, and a stable key: a hash of the
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import re
 import string
 import unicodedata
 from collections import Counter
@@ -70,6 +74,13 @@ def read_word_list(path: Path | str) -> list[str]:
     return words
 
 
+_ELLIPSIS_BEFORE_CAPITAL = re.compile(r"\.\.\.(?=\s+[«\"“(]?\s*[A-ZÀ-ÖØ-Þ])")
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
+_LOWER_START = re.compile(r"[»”\"]?\s*[a-zà-öø-ÿ]")
+_BRACKETED_END = re.compile(r"[?!…]\s*\)$")
+_ACRONYM_END = re.compile(r"(?:\b[^\W\d_]{1,3}\.){2,}\s*[»”\"]?$")
+
+
 class Segmenter:
     """French sentence splitter: Punkt with an abbreviation table, one line at a time.
 
@@ -110,19 +121,51 @@ class Segmenter:
         """Inverse of :meth:`to_params`."""
         return cls(stored["abbreviations"], stored["initials_are_abbreviations"])
 
+    def line_spans(self, line: str) -> list[tuple[int, int]]:
+        """Sentence spans within one line: Punkt, then the repairs Punkt cannot know.
+
+        * ``...`` followed by a capitalised word ends a sentence (Punkt keeps
+          ellipses inside sentences when it has no training data);
+        * a piece with no letter or digit (``!`` of ``?!``, ``).`` after
+          ``(Christopher?)``) belongs to the sentence before it;
+        * a lower-case continuation after ``?)``/``!)``/``…)`` or after a dotted
+          acronym (``P.A.``, ``Ph.D.``, ``LL.AA.II.RR. »``) is the same sentence.
+        """
+        pieces: list[tuple[int, int]] = []
+        for s, e in self._punkt.span_tokenize(line):
+            cut = s
+            for m in _ELLIPSIS_BEFORE_CAPITAL.finditer(line, s, e):
+                pieces.append((cut, m.end()))
+                cut = m.end()
+            pieces.append((cut, e))
+        out: list[tuple[int, int]] = []
+        for s, e in pieces:
+            while s < e and line[s].isspace():
+                s += 1
+            while e > s and line[e - 1].isspace():
+                e -= 1
+            if e <= s:
+                continue
+            if out:
+                piece, prev = line[s:e], line[out[-1][0] : out[-1][1]]
+                if not _HAS_WORD_CHAR.search(piece) or (
+                    _LOWER_START.match(piece) and (_BRACKETED_END.search(prev) or _ACRONYM_END.search(prev))
+                ):
+                    out[-1] = (out[-1][0], e)
+                    continue
+            out.append((s, e))
+        return out
+
     def spans(self, text: str) -> list[tuple[int, int, int]]:
-        """``(start, end, line)`` of every sentence in cleaned ``text`` (clean offsets)."""
+        """``(start, end, line)`` of every sentence in cleaned ``text`` (clean offsets).
+
+        Punkt runs on one line at a time: every line break ends a sentence.
+        """
         out: list[tuple[int, int, int]] = []
         pos = 0
         for lineno, line in enumerate(text.split("\n")):
             if line.strip():
-                for s, e in self._punkt.span_tokenize(line):
-                    while s < e and line[s].isspace():
-                        s += 1
-                    while e > s and line[e - 1].isspace():
-                        e -= 1
-                    if e > s:
-                        out.append((pos + s, pos + e, lineno))
+                out.extend((pos + s, pos + e, lineno) for s, e in self.line_spans(line))
             pos += len(line) + 1
         return out
 

@@ -83,3 +83,30 @@ def test_property_sentences_non_empty_offsets_valid(raw: str) -> None:
         assert s.text.strip() == s.text and s.text
         assert 0 <= s.start < s.end <= len(raw)
     assert [s.start for s in sentences] == sorted(s.start for s in sentences)
+
+
+def _public_cases() -> list[dict]:
+    import json
+
+    from pipeline import config
+
+    path = config.ROOT / "tests" / "data" / "segmentation" / "public_fr.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", _public_cases(), ids=lambda c: c["text"][:40])
+def test_public_french_cases(case: dict) -> None:
+    raw = case["text"]
+    got = [raw[s.start : s.end] for s in seg.split(clean(raw))]
+    assert got == case["sentences"], case["source"]
+
+
+def test_seed_segmentation_matches_the_gold(seed_sentences: list[dict]) -> None:
+    import json
+
+    from pipeline import config
+
+    path = config.ROOT / "tests" / "data" / "segmentation" / "seeds_gold.jsonl"
+    gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    got = [{"file": f"{s['article_id']}.txt", "start": s["start"], "end": s["end"]} for s in seed_sentences]
+    assert got == [{k: g[k] for k in ("file", "start", "end")} for g in gold]
