@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import config
-from pipeline.io import InputError, read_text, write_jsonl
+from pipeline.io import InputError, read_text, run_stage, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def _sub(pattern: re.Pattern[str], repl: Replacement, text: str, offsets: list[i
 _NEWLINE_CHARS = "\r\u2028\u2029\x85\x0b\x0c"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _HTML_BLOCK = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|blockquote)\b[^<>]*>", re.I)
-_HTML_OTHER = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|<!--.*?-->", re.S)
+_HTML_OTHER = re.compile(r"<(script|style)\b[^<>]*>.*?</\1\s*>|</?[a-zA-Z][a-zA-Z0-9]*\b[^<>]*>|<!--.*?-->", re.S | re.I)
 #: Removed before encoding repair: zero-width characters, BOM, soft hyphen, U+FFFD, C0 controls.
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\ufffd\x00-\x08\x0e-\x1f\x7f]")
 #: Removed after encoding repair (ftfy needs them to undo cp1252/latin-1 mojibake): C1 controls.
@@ -457,4 +457,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_stage(main)

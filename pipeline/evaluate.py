@@ -37,7 +37,7 @@ import numpy as np
 from pipeline import config
 from pipeline.data import records_from_rows, trainable
 from pipeline.features import Record
-from pipeline.io import atomic_write_text, read_json_file, read_jsonl, write_json
+from pipeline.io import atomic_write_text, read_json_file, read_jsonl, run_stage, write_json
 from pipeline.train import fit_models
 
 log = logging.getLogger(__name__)
@@ -329,4 +329,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_stage(main)

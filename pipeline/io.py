@@ -5,13 +5,25 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 
 class InputError(ValueError):
     """Bad input file: the message names the file, the line and the reason."""
+
+
+def run_stage(main: Callable[[], None]) -> None:
+    """Run a DVC stage's ``main``; bad input ends it with one line naming the problem (exit code 1)."""
+    import logging
+    import sys
+
+    try:
+        main()
+    except (InputError, FileNotFoundError, ValueError) as exc:
+        logging.getLogger(main.__module__).error("%s", exc)
+        sys.exit(1)
 
 
 def read_text(path: Path | str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from pipeline import config
 from pipeline.annotations import Annotation, annotations_by_key, load_annotations
-from pipeline.io import read_jsonl, write_json, write_jsonl
+from pipeline.io import read_jsonl, run_stage, write_json, write_jsonl
 from pipeline.rules import RuleSet
 
 log = logging.getLogger(__name__)
@@ -154,4 +154,4 @@ def main(argv: Iterable[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_stage(main)

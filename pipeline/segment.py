@@ -38,7 +38,7 @@ from typing import Any
 
 from pipeline import config
 from pipeline.clean import CleanText
-from pipeline.io import read_jsonl, write_jsonl
+from pipeline.io import read_jsonl, run_stage, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -230,4 +230,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_stage(main)

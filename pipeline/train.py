@@ -23,7 +23,7 @@ from pipeline import config
 from pipeline.clean import Cleaner
 from pipeline.data import records_from_rows, trainable
 from pipeline.features import Record
-from pipeline.io import read_jsonl, write_json
+from pipeline.io import read_jsonl, run_stage, write_json
 from pipeline.models import build_boilerplate_model, build_stance_model
 from pipeline.rules import RuleSet
 from pipeline.segment import Segmenter
@@ -151,4 +151,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_stage(main)

@@ -62,3 +62,36 @@ def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, labelled_rows: l
 @pytest.fixture(scope="session")
 def model_path(trained_model_dir: Path) -> str:
     return str(trained_model_dir / "model.joblib")
+
+
+def copy_repo(dst: Path) -> Path:
+    """Copy the repository's files (tracked and untracked-but-not-ignored, as a clone has them) to ``dst``,
+    without pipeline outputs, and make it a git repository of its own (DVC needs one)."""
+    import shutil
+    import subprocess
+
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=config.ROOT, capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    for rel in listed:
+        src = config.ROOT / rel
+        if src.is_file() and not rel.startswith(("data/", "models/", "reports/", "metrics/", "plots/")):
+            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / rel)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "init", "-q"], cwd=dst, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=dst, check=True)
+    subprocess.run(["git", "commit", "-qm", "copy"], cwd=dst, check=True, env=env)
+    return dst
+
+
+def run_in(repo: Path, cmd: list[str], timeout: float = 900, **env: str):
+    """Run a command in a repository copy, with this interpreter's tools first on PATH and the copy as root."""
+    import subprocess
+    import sys
+
+    full_env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    full_env.update(env)
+    full_env["STANCE_PIPELINE_ROOT"] = str(repo)
+    full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
+    return subprocess.run(cmd, cwd=repo, capture_output=True, text=True, env=full_env, timeout=timeout)

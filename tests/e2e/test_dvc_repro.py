@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,40 +15,19 @@ from pathlib import Path
 import pytest
 
 from pipeline import config
+from tests.conftest import copy_repo, run_in
 
 pytestmark = pytest.mark.e2e
-
-
-def _tracked_files(repo: Path) -> list[str]:
-    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=repo, capture_output=True, text=True,
-                         check=True)
-    return [line for line in out.stdout.splitlines() if line]
 
 
 @pytest.fixture(scope="module")
 def repo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh copy of the repository's files (as a clone would have them) with its own git repo."""
-    dst = tmp_path_factory.mktemp("repo") / "repo"
-    for rel in _tracked_files(config.ROOT):
-        src = config.ROOT / rel
-        if src.is_file() and not rel.startswith(("data/", "models/", "reports/", "metrics/", "plots/")):
-            (dst / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst / rel)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}
-    subprocess.run(["git", "init", "-q"], cwd=dst, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=dst, check=True)
-    subprocess.run(["git", "commit", "-qm", "copy"], cwd=dst, check=True, env=env)
-    return dst
+    return copy_repo(tmp_path_factory.mktemp("repo"))
 
 
 def _run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-    full_env.update(env)
-    full_env["STANCE_PIPELINE_ROOT"] = str(cwd)
-    # The stages run `python`: put this interpreter's folder first on PATH.
-    full_env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{full_env.get('PATH', '')}"
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=900)
+    return run_in(cwd, cmd, **env)
 
 
 @pytest.fixture(scope="module")
