@@ -50,7 +50,7 @@ def _classifier(p: dict[str, Any], seed: int, calibrate_cv: int | None) -> Any:
     else:
         raise ValueError(f"unknown classifier {name!r}; expected one of {', '.join(CLASSIFIERS)}")
     if calibrate_cv:
-        clf = CalibratedClassifierCV(clf, cv=int(calibrate_cv), method="sigmoid")
+        clf = SmallDataCalibrated(clf, cv=int(calibrate_cv))
     return clf
 
 
@@ -97,6 +97,39 @@ def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
             )
         )
     return parts
+
+
+class SmallDataCalibrated(BaseEstimator, ClassifierMixin):
+    """``CalibratedClassifierCV`` (sigmoid) that still works when a class has fewer examples than folds.
+
+    With as few labelled articles as this project starts with, an inner
+    training fold can hold two examples of a class: the number of folds drops
+    to the smallest class count, and below two the model is calibrated on its
+    own training data (a frozen estimator), rather than failing.
+    """
+
+    def __init__(self, estimator: Any, cv: int = 3) -> None:
+        self.estimator = estimator
+        self.cv = cv
+
+    def fit(self, X: Any, y: Sequence[Any]) -> SmallDataCalibrated:
+        _, counts = np.unique(np.asarray(y), return_counts=True)
+        folds = min(self.cv, int(counts.min()))
+        if folds >= 2:
+            self.calibrated_ = CalibratedClassifierCV(clone(self.estimator), cv=folds, method="sigmoid").fit(X, y)
+        else:
+            from sklearn.frozen import FrozenEstimator
+
+            base = clone(self.estimator).fit(X, y)
+            self.calibrated_ = CalibratedClassifierCV(FrozenEstimator(base), method="sigmoid").fit(X, y)
+        self.classes_ = self.calibrated_.classes_
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return self.calibrated_.predict_proba(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.calibrated_.predict(X)
 
 
 class NeighbourStacker(BaseEstimator, ClassifierMixin):
