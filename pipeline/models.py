@@ -16,13 +16,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import MinMaxScaler
-from sklearn.svm import LinearSVC
+
+# Estimator classes are imported inside the builders: unpickling a saved model
+# then imports only the ones it uses, which keeps predict()'s cold start short.
 
 from pipeline.features import (
     CueFeatures,
@@ -38,6 +35,10 @@ CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
 
 
 def _classifier(p: dict[str, Any], seed: int, calibrate_cv: int | None) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
     name = p.get("classifier", "logreg")
     class_weight = p.get("class_weight") or None
     if name == "logreg":
@@ -55,6 +56,8 @@ def _classifier(p: dict[str, Any], seed: int, calibrate_cv: int | None) -> Any:
 
 
 def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     lo, hi = p.get("word_ngrams", [1, 2])
     parts: list[tuple[str, Any]] = [
         (
@@ -113,6 +116,8 @@ class SmallDataCalibrated(BaseEstimator, ClassifierMixin):
         self.cv = cv
 
     def fit(self, X: Any, y: Sequence[Any]) -> SmallDataCalibrated:
+        from sklearn.calibration import CalibratedClassifierCV
+
         _, counts = np.unique(np.asarray(y), return_counts=True)
         folds = min(self.cv, int(counts.min()))
         if folds >= 2:
@@ -222,6 +227,8 @@ class RuleFloor(BaseEstimator, ClassifierMixin):
 
 def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, Any] | None) -> Pipeline:
     """Binary boilerplate classifier (``predict_proba[:, 1]`` is P(boilerplate))."""
+    from sklearn.preprocessing import MinMaxScaler
+
     parts = _text_features(p, stem=False)
     if p.get("use_context_features", True):
         page = PageFeatures(rules_spec if p.get("use_rule_votes", True) else None)
@@ -239,6 +246,8 @@ def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, 
 
 def build_stance_model(p: dict[str, Any], seed: int, cues: dict[str, list[str]] | None) -> Pipeline:
     """Three-class stance classifier with calibrated probabilities."""
+    from sklearn.preprocessing import MinMaxScaler
+
     parts = _text_features(p, stem=bool(p.get("stem", True)))
     weights = None
     if p.get("use_cue_features", True) and cues:
