@@ -2,8 +2,10 @@
 
 ``mlflow.pyfunc.load_model(uri).predict(df)`` takes a DataFrame with a
 ``text`` column (and optionally ``id``) and returns one row per sentence, the
-same rows as ``pipeline.predict(...).to_frame()``.  The same object serves
-``mlflow models serve`` and ``mlflow.pyfunc.spark_udf``.
+same rows as ``pipeline.predict(...).to_frame()``.  With
+``params={"level": "article"}`` it returns one row per input article (summary
+columns and the sentences as JSON), the shape ``mlflow.pyfunc.spark_udf``
+needs.  The same object serves ``mlflow models serve``.
 
 This module imports MLflow and pandas: only training and serving import it.
 """
@@ -27,10 +29,32 @@ OUTPUT_COLUMNS = [
 ]
 
 
+#: Column order of the pyfunc output with ``params={"level": "article"}``.
+ARTICLE_COLUMNS = [
+    "article_id", "n_sentences", "n_boilerplate", *[f"share_{lab}" for lab in config.STANCE_LABELS], "net_stance",
+    "sentences_json",
+]
+
+
 def frame_from_results(results: list[Any]) -> pd.DataFrame:
     """Concatenate the sentence rows of several ArticleResults into one DataFrame."""
     rows = [row for r in results for row in r.sentence_rows()]
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+
+
+def article_frame(results: list[Any]) -> pd.DataFrame:
+    """One row per article, in input order (what ``spark_udf`` needs: one output row per input row)."""
+    import json
+
+    rows = []
+    for r in results:
+        s = r.summary
+        rows.append({
+            "article_id": r.id, "n_sentences": s.n_sentences, "n_boilerplate": s.n_boilerplate,
+            **{f"share_{lab}": s.shares[lab] for lab in config.STANCE_LABELS}, "net_stance": s.net_stance,
+            "sentences_json": json.dumps(r.sentence_rows(), ensure_ascii=False),
+        })
+    return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
 
 
 class StancePyfunc(mlflow.pyfunc.PythonModel):
@@ -51,7 +75,11 @@ class StancePyfunc(mlflow.pyfunc.PythonModel):
             raise ValueError(f"expected a DataFrame with a 'text' column, got columns {list(model_input.columns)}")
         ids = model_input["id"].tolist() if "id" in model_input.columns else list(range(len(model_input)))
         records = [{"id": i, "text": t} for i, t in zip(ids, model_input["text"].tolist())]
-        return frame_from_results(predict(records, model=self._path))
+        level = (params or {}).get("level", "sentence")
+        if level not in ("sentence", "article"):
+            raise ValueError(f"params.level must be 'sentence' or 'article', got {level!r}")
+        results = predict(records, model=self._path)
+        return article_frame(results) if level == "article" else frame_from_results(results)
 
 
 def pip_requirements() -> list[str]:
@@ -76,7 +104,7 @@ def log_pyfunc(bundle_dir: Path, example_texts: list[str]) -> Any:
     with warnings.catch_warnings():
         # index/start/end are never missing, so MLflow's hint about integer columns does not apply.
         warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer column")
-        signature = infer_signature(example, output)
+        signature = infer_signature(example, output, params={"level": "sentence"})
     return mlflow.pyfunc.log_model(
         name="model",
         python_model=StancePyfunc(),

@@ -98,6 +98,9 @@ model = mlflow.pyfunc.load_model("models:/french-press-stance@champion")
 got = model.predict(df)
 want = frame_from_results(predict(df.to_dict("records"), model=sys.argv[1]))
 pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False)
+per_article = model.predict(df, params={"level": "article"})
+assert list(per_article["article_id"]) == ["a", "b"]
+assert len(json.loads(per_article["sentences_json"][0])) == 2
 print(json.dumps({"rows": len(got), "columns": list(got.columns)}))
 """
     result = _run([sys.executable, "-c", code, str(reproduced / "models" / "model.joblib")], reproduced,
