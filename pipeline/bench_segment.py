@@ -19,7 +19,6 @@ import argparse
 import json
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from pipeline import config
 

@@ -52,6 +52,17 @@ def read_text(path: Path | str) -> str:
     return text
 
 
+def sha256_file(path: Path | str) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def atomic_write_text(path: Path | str, text: str) -> None:
     """Write ``text`` to ``path`` atomically: temp file in the same folder, fsync, rename.
 

@@ -21,7 +21,6 @@ lazily, and never imports MLflow or DVC for a local model.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -173,14 +172,6 @@ _CACHE: dict[tuple[str, int, int], LoadedModel] = {}
 _LOCK = threading.Lock()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _load_verified(model_file: Path, manifest_file: Path, source: str) -> LoadedModel:
     if not manifest_file.exists():
         raise ModelIntegrityError(
@@ -189,7 +180,9 @@ def _load_verified(model_file: Path, manifest_file: Path, source: str) -> Loaded
         )
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     expected = manifest.get("sha256")
-    actual = _sha256(model_file)
+    from pipeline.io import sha256_file
+
+    actual = sha256_file(model_file)
     if actual != expected:
         raise ModelIntegrityError(
             f"{model_file}: SHA-256 {actual[:12]}… does not match the manifest ({str(expected)[:12]}…); the file was "

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import logging
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ from pipeline import config
 from pipeline.clean import Cleaner
 from pipeline.data import records_from_rows, trainable
 from pipeline.features import Record
-from pipeline.io import read_jsonl, run_stage, write_json
+from pipeline.io import read_jsonl, run_stage, sha256_file, write_json
 from pipeline.models import build_boilerplate_model, build_stance_model
 from pipeline.rules import RuleSet
 from pipeline.segment import Segmenter
@@ -98,14 +97,6 @@ def save_bundle(
         "tracking_uri": None,
     }
     return model_file, manifest
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> None:

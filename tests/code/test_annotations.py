@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from pathlib import Path
 
@@ -94,22 +93,6 @@ def test_interrupted_write_leaves_previous_file_intact(tmp_path: Path, monkeypat
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def _append_many(path: str, worker: int, n: int) -> None:
-    for i in range(n):
-        append_annotations(Path(path), [Annotation("a", f"w{worker}-{i}", f"Phrase {worker} {i}.", False, "neutral")])
-
-
-def test_two_processes_appending_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "labels.jsonl"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_append_many, args=(str(path), w, 25)) for w in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    keys = [a.key for a in load_annotations(path)]
-    assert sorted(keys) == sorted(f"w{w}-{i}" for w in range(2) for i in range(25))
 
 
 def test_orphans_are_reported_and_kept(tmp_path: Path) -> None:

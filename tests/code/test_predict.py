@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pipeline import ArticleResult, ModelIntegrityError, ModelNotFoundError, predict
+from pipeline import ArticleResult, ModelNotFoundError, predict
 from pipeline import config
 
 TEXT = (
@@ -109,27 +107,7 @@ def test_missing_model_says_run_dvc_repro(tmp_path: Path) -> None:
         predict("Un texte.", model=tmp_path / "nothing.joblib")
 
 
-def test_tampered_model_is_refused_before_unpickling(trained_model_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "m"
-    shutil.copytree(trained_model_dir, copy)
-    with open(copy / "model.joblib", "ab") as fh:
-        fh.write(b"tampered")
-    with pytest.raises(ModelIntegrityError, match="does not match the manifest"):
-        predict("Un texte.", model=copy / "model.joblib")
 
-
-def test_model_without_manifest_is_refused(trained_model_dir: Path, tmp_path: Path) -> None:
-    shutil.copy(trained_model_dir / "model.joblib", tmp_path / "model.joblib")
-    with pytest.raises(ModelIntegrityError, match="no manifest"):
-        predict("Un texte.", model=tmp_path / "model.joblib")
-
-
-def test_threads_give_the_sequential_results(model_path: str) -> None:
-    texts = [f"Article {i}. Microsoft a refusé de payer {i} dollars.\nPublicité\nMusk accuse Microsoft." for i in range(32)]
-    sequential = [predict(t, model=model_path).to_dict() for t in texts]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        threaded = list(pool.map(lambda t: predict(t, model=model_path).to_dict(), texts))
-    assert threaded == sequential
 
 
 def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> None:
