@@ -172,7 +172,27 @@ _CACHE: dict[tuple[str, int, int], LoadedModel] = {}
 _LOCK = threading.Lock()
 
 
-def _load_verified(model_file: Path, manifest_file: Path, source: str) -> LoadedModel:
+#: Leave-one-article-out figures exposed on ModelInfo.metrics.
+_METRIC_KEYS = ("f1_boilerplate", "macro_f1_stance", "predict_sentences_per_second")
+
+
+def _local_metrics(model_file: Path) -> dict[str, float]:
+    """The evaluate stage's headline figures for a model under ``<project>/models/`` (empty when absent)."""
+    metrics_dir = model_file.resolve().parent.parent / "metrics"
+    out: dict[str, float] = {}
+    for name, key, target in (("boilerplate.json", "f1", "f1_boilerplate"), ("stance.json", "macro_f1", "macro_f1_stance"),
+                              ("speed.json", "sentences_per_second", "predict_sentences_per_second")):
+        try:
+            value = json.loads((metrics_dir / name).read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError):
+            continue
+        if isinstance(value, (int, float)):
+            out[target] = float(value)
+    return out
+
+
+def _load_verified(model_file: Path, manifest_file: Path, source: str,
+                   metrics: dict[str, float] | None = None) -> LoadedModel:
     if not manifest_file.exists():
         raise ModelIntegrityError(
             f"{model_file}: no manifest at {manifest_file}; refusing to unpickle a model whose origin cannot be "
@@ -197,20 +217,33 @@ def _load_verified(model_file: Path, manifest_file: Path, source: str) -> Loaded
         trained_at=manifest.get("trained_at"),
         git_commit=manifest.get("git_commit"),
         mlflow_run_id=manifest.get("mlflow_run_id"),
-        metrics=manifest.get("metrics", {}),
+        metrics=metrics if metrics is not None else _local_metrics(model_file),
     )
     return LoadedModel(bundle, info)
 
 
-def _resolve_mlflow(uri: str) -> tuple[Path, Path]:
+def _resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float]]:
+    """Download an MLflow model's bundle; return its file, its manifest and its run's metrics."""
     from pipeline import tracking
 
-    mlflow = tracking.setup_client()
-    local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    mlflow = tracking.client()
+    try:
+        local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
+    except Exception as exc:  # noqa: BLE001 - MLflow raises its own exception types for a missing model
+        raise ModelNotFoundError(f"{uri}: cannot be loaded from {tracking.tracking_uri()}: {exc}") from exc
     found = sorted(local.rglob(config.MODEL_FILE.name))
     if not found:
         raise ModelNotFoundError(f"{uri}: no {config.MODEL_FILE.name} in the MLflow model's artifacts")
-    return found[0], found[0].parent / config.MODEL_MANIFEST_FILE.name
+    manifest_file = found[0].parent / config.MODEL_MANIFEST_FILE.name
+    metrics: dict[str, float] = {}
+    try:
+        run_id = json.loads(manifest_file.read_text(encoding="utf-8")).get("mlflow_run_id")
+        if run_id:
+            run_metrics = mlflow.MlflowClient().get_run(run_id).data.metrics
+            metrics = {k: float(run_metrics[k]) for k in _METRIC_KEYS if k in run_metrics}
+    except (OSError, ValueError):
+        pass
+    return found[0], manifest_file, metrics
 
 
 def load_model(model: str | Path | None = None) -> LoadedModel:
@@ -229,8 +262,8 @@ def load_model(model: str | Path | None = None) -> LoadedModel:
         key = (model, 0, 0)
         with _LOCK:
             if key not in _CACHE:
-                model_file, manifest_file = _resolve_mlflow(model)
-                _CACHE[key] = _load_verified(model_file, manifest_file, model)
+                model_file, manifest_file, metrics = _resolve_mlflow(model)
+                _CACHE[key] = _load_verified(model_file, manifest_file, model, metrics)
             return _CACHE[key]
     path = Path(model) if model is not None else config.MODEL_FILE
     if path.is_dir():

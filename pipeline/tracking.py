@@ -25,22 +25,27 @@ def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{config.ROOT / config.DEFAULT_TRACKING_DB}"
 
 
-def setup(params: dict[str, Any]) -> Any:
-    """Configure MLflow from the ``mlflow`` section of params.yaml and return the module.
-
-    Telemetry is switched off before MLflow is imported; HTTP retries and
-    timeouts are bounded so that an unreachable server fails in seconds.
-    """
+def client(timeout_seconds: int = 10) -> Any:
+    """Import MLflow with telemetry off and bounded HTTP waits, pointed at :func:`tracking_uri`."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     os.environ.setdefault("DO_NOT_TRACK", "true")
-    timeout = str(int(params.get("tracking_timeout_seconds", 10)))
-    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", timeout)
+    os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", str(int(timeout_seconds)))
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1")
     os.environ.setdefault("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "1")
     import mlflow
 
+    mlflow.set_tracking_uri(tracking_uri())
+    return mlflow
+
+
+def setup(params: dict[str, Any]) -> Any:
+    """Configure MLflow from the ``mlflow`` section of params.yaml (experiment included) and return the module.
+
+    Telemetry is switched off before MLflow is imported; HTTP retries and
+    timeouts are bounded so that an unreachable server fails in seconds.
+    """
+    mlflow = client(int(params.get("tracking_timeout_seconds", 10)))
     uri = tracking_uri()
-    mlflow.set_tracking_uri(uri)
     name = params["experiment_name"]
     try:
         if mlflow.get_experiment_by_name(name) is None:

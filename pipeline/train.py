@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("train: no labelled sentences; label some first (see README, 'Label a new article')")
     model_file, manifest = save_bundle(build_bundle(train, params), args.out_dir, params, train)
     manifest_file = args.out_dir / config.MODEL_MANIFEST_FILE.name
-    write_json(manifest_file, manifest)  # the pyfunc model carries this copy
+    write_json(manifest_file, manifest)  # the model is usable now, whatever happens to tracking
     n_content = manifest["n_train_stance"]
     from pipeline import tracking
     from pipeline.serving import log_pyfunc
@@ -127,13 +127,15 @@ def main(argv: list[str] | None = None) -> None:
             mlflow.set_tags({"git_commit": manifest["git_commit"], "dvc_stage": "train",
                              "variant": params.get("variant", "default")})
             mlflow.log_metrics({"n_train_boilerplate": len(train), "n_train_stance": n_content})
-
+            manifest["mlflow_run_id"] = run.info.run_id
+            manifest["tracking_uri"] = tracking_uri()
+            write_json(manifest_file, manifest)  # the copy inside the MLflow model names its run
             examples = [r["text"] for r in train[:3]]
             info = log_pyfunc(args.out_dir, [" ".join(examples)])
-            manifest["mlflow_run_id"] = run.info.run_id
             manifest["mlflow_model_uri"] = info.model_uri
-            manifest["tracking_uri"] = tracking_uri()
     except TrackingError as exc:
+        manifest["mlflow_run_id"] = manifest["tracking_uri"] = None
+        write_json(manifest_file, manifest)
         if params["mlflow"].get("fail_on_tracking_error", True):
             sys.exit(f"train: model saved to {model_file}, but {exc}")
         log.warning("model saved, run not tracked: %s", exc)

@@ -165,3 +165,17 @@ def test_csv_missing_column(tmp_path: Path) -> None:
 def test_package_attribute_is_the_annotations_module() -> None:
     # `from pipeline import annotations` must give the module, not a __future__ feature.
     assert ann_mod.FIELDS[:5] == ("article_id", "key", "text", "boilerplate", "stance")
+
+
+def test_interactive_labelling_appends_each_answer_at_once(tmp_path: Path) -> None:
+    from pipeline.annotate import QueueItem, interactive
+
+    labels = tmp_path / "labels.jsonl"
+    items = [QueueItem("a", f"k{i}", f"Phrase {i}.", "", "", None, None) for i in range(4)]
+    answers = iter(["x", "m", "selon le porte-parole", "s", "b", "", "q"])
+    shown: list[str] = []
+    n = interactive(items, "tester", labels, ask=lambda prompt: next(answers), say=shown.append)
+    assert n == 2
+    got = [(a.key, a.boilerplate, a.stance, a.note) for a in load_annotations(labels)]
+    assert got == [("k0", False, "pro_microsoft", "selon le porte-parole"), ("k2", True, None, "")]
+    assert any("please answer" in line for line in shown)

@@ -154,3 +154,32 @@ def test_mlflow_models_serve_answers_on_localhost(reproduced: Path) -> None:
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_predict_with_an_mlflow_registry_uri(reproduced: Path) -> None:
+    code = (
+        "import json, pipeline; r = pipeline.predict('Microsoft a refusé de payer.', "
+        "model='models:/french-press-stance@champion');"
+        "print(json.dumps([r.model.source, r.model.mlflow_run_id, r.model.metrics, r.sentences[0].stance]))"
+    )
+    result = _run([sys.executable, "-c", code], reproduced, **_tracking_env(reproduced))
+    assert result.returncode == 0, result.stderr[-3000:]
+    source, run_id, metrics, stance = json.loads(result.stdout.strip().splitlines()[-1])
+    manifest = json.loads((reproduced / "models/manifest.json").read_text())
+    assert source == "models:/french-press-stance@champion" and run_id == manifest["mlflow_run_id"]
+    assert set(metrics) >= {"f1_boilerplate", "macro_f1_stance"} and stance in config.STANCE_LABELS
+
+
+def test_local_model_exposes_its_evaluation_metrics(reproduced: Path) -> None:
+    code = "import json, pipeline; print(json.dumps(pipeline.predict('Un texte.').model.metrics))"
+    result = _run([sys.executable, "-c", code], reproduced)
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout.strip().splitlines()[-1])
+    stance = json.loads((reproduced / "metrics/stance.json").read_text())
+    assert metrics["macro_f1_stance"] == stance["macro_f1"]
+
+
+def test_unknown_registry_model_is_a_clear_error(reproduced: Path) -> None:
+    code = "import pipeline; pipeline.predict('Un texte.', model='models:/no-such-model@champion')"
+    result = _run([sys.executable, "-c", code], reproduced, **_tracking_env(reproduced))
+    assert result.returncode == 1 and "ModelNotFoundError" in result.stderr and "no-such-model" in result.stderr

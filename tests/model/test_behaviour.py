@@ -117,3 +117,15 @@ def test_net_stance_sign_follows_the_article(model_path: str) -> None:
                      "Microsoft se réjouit de poursuivre son partenariat à long terme avec Twitter.")
     assert predict(pro_twitter, model=model_path).summary.net_stance > 0
     assert predict(pro_microsoft, model=model_path).summary.net_stance < 0
+
+
+def test_training_is_deterministic(labelled_rows: list[dict]) -> None:
+    from pipeline import config
+    from pipeline.data import records_from_rows, trainable
+    from pipeline.train import fit_models
+
+    params = config.load_params()
+    records = trainable(records_from_rows(labelled_rows), False)
+    first, second = fit_models(records, params), fit_models(records, params)
+    for a, b in zip(first, second):
+        assert (a.predict_proba(records) == b.predict_proba(records)).all()
