@@ -39,3 +39,34 @@ def trainable(records: Sequence[Record], use_rule_labels: bool) -> list[Record]:
     """Records whose labels may train a model: gold ones, plus rule ones if asked."""
     sources = {"gold", "rule"} if use_rule_labels else {"gold"}
     return [r for r in records if r["label_source"] in sources and r["boilerplate"] is not None]
+
+
+def trimmed_pages(records: Sequence[Record]) -> list[Record]:
+    """Extra training pages: each article again without the furniture at its top and bottom.
+
+    On a handful of scraped pages nearly every article ends (and often begins)
+    with furniture, so a model learns "last line = boilerplate" and flags the
+    last sentence of a clean article.  Each article whose first or last
+    labelled sentences are boilerplate is added once more with those runs cut
+    off and its page context (position, neighbours, topic) recomputed.  Used
+    for training only, never for evaluation.
+    """
+    out: list[Record] = []
+    for article, group in groupby(records, key=lambda r: r["article_id"]):
+        items = list(group)
+        lo, hi = 0, len(items)
+        while lo < hi and items[lo]["boilerplate"]:
+            lo += 1
+        while hi > lo and items[hi - 1]["boilerplate"]:
+            hi -= 1
+        if (lo == 0 and hi == len(items)) or hi - lo < 2:
+            continue
+        kept = items[lo:hi]
+        first_line = kept[0]["line"]
+        recs = context_records([r["text"] for r in kept], [r["line"] - first_line for r in kept],
+                               kept[-1]["line"] - first_line + 1, f"{article}#trimmed")
+        for rec, row in zip(recs, kept):
+            rec.update({k: row[k] for k in ("article_id", "key", "boilerplate", "stance", "label_source",
+                                            "rule_boilerplate", "rule_stance")})
+            out.append(rec)
+    return out

@@ -216,10 +216,14 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         rules_spec: the parsed ``configs/rules.yaml``; its boilerplate rules'
             votes (for the sentence and its neighbours) become features.  None
             leaves them out.
+        position: include the relative position in the page (line and
+            sentence index).  Strong on a few pages that all end with
+            furniture, it can also flag the last sentence of a clean article.
     """
 
-    def __init__(self, rules_spec: dict[str, Any] | None = None) -> None:
+    def __init__(self, rules_spec: dict[str, Any] | None = None, position: bool = True) -> None:
         self.rules_spec = rules_spec
+        self.position = position
 
     def fit(self, X: Sequence[Record], y: Any = None) -> PageFeatures:
         self.rules_ = RuleSet(self.rules_spec) if self.rules_spec else None
@@ -251,10 +255,9 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 overlap = len(words & hw) / len(words | hw) if words and hw else 0.0
             else:
                 overlap = 1.0
+            position = [rel_line, rel_index, rel_line**2] if self.position else []
             row = [
-                rel_line,
-                rel_index,
-                rel_line**2,
+                *position,
                 1.0 if r["index"] == 0 else 0.0,
                 1.0 if r["line_sentences"] == 1 else 0.0,
                 math.log1p(r["line_sentences"]),

@@ -231,7 +231,8 @@ def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, 
 
     parts = _text_features(p, stem=False)
     if p.get("use_context_features", True):
-        page = PageFeatures(rules_spec if p.get("use_rule_votes", True) else None)
+        page = PageFeatures(rules_spec if p.get("use_rule_votes", True) else None,
+                            position=bool(p.get("use_position", True)))
         parts.append(("page", Pipeline([("features", page), ("scale", MinMaxScaler(clip=True))])))
     model = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
     floor = float(p.get("rule_floor", 0.0))

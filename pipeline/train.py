@@ -20,7 +20,7 @@ from typing import Any
 
 from pipeline import config
 from pipeline.clean import Cleaner
-from pipeline.data import records_from_rows, trainable
+from pipeline.data import records_from_rows, trainable, trimmed_pages
 from pipeline.features import Record
 from pipeline.io import read_jsonl, run_stage, sha256_file, write_json
 from pipeline.models import build_boilerplate_model, build_stance_model
@@ -47,7 +47,10 @@ def fit_models(records: list[Record], params: dict[str, Any]) -> tuple[Any, Any]
     rules_spec = RuleSet.from_file(params["label"]["rules_file"]).spec
     cues = load_yaml(p.get("cues_file", "configs/cues.yaml"))
     bp = build_boilerplate_model(p["boilerplate"], seed, rules_spec)
-    bp.fit(records, [bool(r["boilerplate"]) for r in records])
+    bp_records = list(records)
+    if p["boilerplate"].get("augment_trimmed_pages", False):
+        bp_records += trimmed_pages(records)
+    bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
     content = [r for r in records if not r["boilerplate"]]
     st = build_stance_model(p["stance"], seed, cues)
     st.fit(content, [r["stance"] for r in content])

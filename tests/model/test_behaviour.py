@@ -129,3 +129,25 @@ def test_training_is_deterministic(labelled_rows: list[dict]) -> None:
     first, second = fit_models(records, params), fit_models(records, params)
     for a, b in zip(first, second):
         assert (a.predict_proba(records) == b.predict_proba(records)).all()
+
+
+CLEAN_ARTICLE = [
+    "Twitter accuse Microsoft d'avoir utilisé ses données sans autorisation.",
+    "Dans une lettre adressée à Satya Nadella, l'avocat d'Elon Musk réclame un audit.",
+    "Microsoft a indiqué qu'il examinerait ces questions.",
+    "Le géant de Redmond n'a pas précisé quand il répondrait.",
+]
+
+
+@pytest.mark.parametrize("sep", ["\n", "\n\n", " "])
+def test_last_sentence_of_a_page_without_furniture_is_article_text(sep: str, model_path: str) -> None:
+    assert boilerplate(sep.join(CLEAN_ARTICLE), model_path) == [False] * 4
+
+
+@pytest.mark.parametrize("line", ["Menu", "Accueil > Tech > Médias", "Accepter les cookies", "Publicité",
+                                  "Lire aussi : Musk rachète un réseau", "Tous droits réservés", "Par Jean Dupont"])
+@pytest.mark.parametrize("where", ["top", "middle", "bottom"])
+def test_furniture_of_other_sites_anywhere_on_the_page(line: str, where: str, model_path: str) -> None:
+    at = {"top": 0, "middle": 2, "bottom": 4}[where]
+    lines = CLEAN_ARTICLE[:at] + [line] + CLEAN_ARTICLE[at:]
+    assert boilerplate("\n".join(lines), model_path) == [i == at for i in range(5)]
