@@ -151,8 +151,9 @@ class FrenchAnalyzer:
 
     def tokens(self, text: str) -> list[str]:
         text = _ELISION.sub(r"\1 ", text)
-        stem = self.stem
-        return [_normalise_word(w, stem) for w in _TOKEN.findall(text.lower())]
+        if not self.stem:  # accents off the whole text at once: same tokens, one pass
+            return _TOKEN.findall(strip_accents(text))
+        return [_normalise_word(w, True) for w in _TOKEN.findall(text.lower())]
 
     def __call__(self, text: str) -> list[str]:
         words = self.tokens(text)
@@ -324,8 +325,14 @@ def continues_quotation(record: Record) -> bool:
     return prev.count("«") > prev.count("»") or text.count("»") > text.count("«")
 
 
+_UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
+
+
 class CueFeatures(BaseEstimator, TransformerMixin):
     """Counts of attribution and framing cues (``configs/cues.yaml``), one column per group.
+
+    Patterns are written in lower case and matched against the lower-cased
+    sentence.
 
     A quotation often runs over several sentences while only the first names
     its speaker (« … a déclaré un porte-parole : « Nous examinerons … . Nous
@@ -344,9 +351,12 @@ class CueFeatures(BaseEstimator, TransformerMixin):
 
     def fit(self, X: Sequence[Record], y: Any = None) -> CueFeatures:
         self.groups_ = sorted((self.cues or {}).keys())
-        self.patterns_ = [
-            re.compile("|".join(f"(?:{p})" for p in self.cues[g]), re.I) for g in self.groups_
-        ]
+        for g in self.groups_:
+            for p in self.cues[g]:
+                if _UPPER_OUTSIDE_ESCAPE.search(p):
+                    raise ValueError(f"cue group {g!r}: write patterns in lower case (they match lower-cased text): {p!r}")
+        # Matched against the lower-cased sentence without re.IGNORECASE: about twice as fast.
+        self.patterns_ = [re.compile("|".join(f"(?:{p})" for p in self.cues[g])) for g in self.groups_]
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -356,6 +366,7 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         return np.asarray(names, dtype=object)
 
     def _counts(self, text: str) -> list[float]:
+        text = text.lower()
         return [math.log1p(len(p.findall(text))) for p in self.patterns_]
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
