@@ -13,7 +13,8 @@ Passes, in order:
 3. invisible characters go: BOM, zero-width spaces and joiners, soft hyphens,
    control characters, and U+FFFD replacement characters (nothing to recover);
 4. encoding damage (mojibake) is repaired by ftfy, line by line, only on
-   lines that look damaged;
+   lines that look damaged; decomposed accents (``e`` + U+0301) are composed
+   (NFC);
 5. quotes: curly and straight double quotes and guillemets become French
    ``« … »`` with one space inside, and a space outside where a word touches
    them (``que"Microsoft`` → ``que « Microsoft``); typographic apostrophes
@@ -37,6 +38,7 @@ import difflib
 import hashlib
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,12 +257,30 @@ def _fix_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     return "\n".join(out), new_offsets
 
 
+def _compose(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """NFC, line by line, on the lines that are not already composed."""
+    out: list[str] = []
+    new_offsets: list[int] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        fixed = line if unicodedata.is_normalized("NFC", line) else unicodedata.normalize("NFC", line)
+        out.append(fixed)
+        new_offsets.extend(_align_diff(line, fixed, offsets[pos:end], offsets[end]))
+        new_offsets.append(offsets[end])
+        pos = end + 1
+    return "\n".join(out), new_offsets
+
+
 def _repair_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """ftfy on the lines that look damaged, then C1 controls out (and what ftfy decoded to invisible)."""
+    """ftfy on the lines that look damaged, then C1 controls out (and what ftfy decoded to invisible); NFC."""
     if _maybe_mojibake(text):
         text, offsets = _fix_encoding(text, offsets)
         text, offsets = _sub(_INVISIBLE, "", text, offsets)
-    return _sub(_C1_CONTROLS, "", text, offsets)
+    text, offsets = _sub(_C1_CONTROLS, "", text, offsets)
+    if not unicodedata.is_normalized("NFC", text):
+        text, offsets = _compose(text, offsets)
+    return text, offsets
 
 
 class Cleaner:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline import config
 from pipeline.clean import Cleaner, CleanText, default_cleaner
+from pipeline.segment import default_segmenter
 from pipeline.io import read_text
 
 clean = default_cleaner()
@@ -132,3 +133,11 @@ def test_property_idempotent_on_mojibake_heavy_text(raw: str) -> None:
     c = clean(raw)
     assert clean(c.text).text == c.text
     assert len(c.offsets) == len(c.text) + 1 and all(0 <= o <= len(raw) for o in c.offsets)
+
+
+def test_decomposed_accents_are_composed_with_offsets() -> None:
+    raw = "Le pre\u0301sident a de\u0301menti."
+    c = clean(raw)
+    assert c.text == "Le président a démenti."
+    s = default_segmenter().split(c)[0]
+    assert raw[s.start : s.end] == raw
