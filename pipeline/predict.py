@@ -276,6 +276,8 @@ def load_model(model: str | Path | None = None) -> LoadedModel:
         loaded = _CACHE.get(key)
         if loaded is None:
             loaded = _load_verified(path, path.parent / config.MODEL_MANIFEST_FILE.name, str(path))
+            for stale in [k for k in _CACHE if k[0] == key[0]]:  # a retrained file replaces its old model
+                del _CACHE[stale]
             _CACHE[key] = loaded
         return loaded
 

@@ -123,3 +123,20 @@ def test_import_and_predict_do_not_import_mlflow_or_dvc(model_path: str) -> None
     )
     out = subprocess.run([sys.executable, "-c", code, model_path], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_retrained_model_file_is_reloaded_and_replaces_the_old_one(trained_model_dir: Path, tmp_path: Path) -> None:
+    import importlib
+    import shutil as _shutil
+    import time
+
+    predict_module = importlib.import_module("pipeline.predict")  # the module; `pipeline.predict` is the function
+
+    copy = tmp_path / "m"
+    _shutil.copytree(trained_model_dir, copy)
+    first = predict_module.load_model(copy / "model.joblib")
+    time.sleep(0.01)
+    (copy / "model.joblib").touch()  # as a retraining that rewrites the file would
+    second = predict_module.load_model(copy / "model.joblib")
+    assert second is not first
+    assert sum(1 for k in predict_module._CACHE if k[0] == str((copy / "model.joblib").resolve())) == 1
