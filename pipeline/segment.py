@@ -1,7 +1,7 @@
 """Stage 2, ``segment``: split cleaned French text into sentences with NLTK's Punkt.
 
 Punkt runs fully offline: its French parameters are built from the abbreviation
-list in ``configs/`` (no ``nltk.download()``).  Rules Punkt cannot know come from
+list in ``configs/`` (no NLTK data is downloaded).  Rules Punkt cannot know come from
 ``docs/LABELS.md`` section 3:
 
 * every line break ends a sentence (Punkt runs on one line at a time);
