@@ -238,18 +238,14 @@ def _maybe_mojibake(text: str) -> bool:
     return any(_MAYBE_MOJIBAKE.match(text, m.start()) for m in _MOJIBAKE_LEAD.finditer(text))
 
 
-def _fix_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
-    """Repair mojibake with ftfy, one line at a time (only lines that look damaged)."""
-    import ftfy
-
-    cfg = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization="NFC", explain=False)
+def _per_line(text: str, offsets: list[int], fix: Callable[[str], str]) -> tuple[str, list[int]]:
+    """Apply ``fix`` to every line, aligning the offsets of each changed line with a character diff."""
     out: list[str] = []
     new_offsets: list[int] = []
     pos = 0
     for line in text.split("\n"):
         end = pos + len(line)
-        # A line break that ftfy decodes (U+2028 from "â€¨") would split the line: it becomes a space.
-        fixed = _NEWLINES.sub(" ", ftfy.fix_text(line, cfg)).replace("\n", " ") if _maybe_mojibake(line) else line
+        fixed = fix(line)
         out.append(fixed)
         new_offsets.extend(_align_diff(line, fixed, offsets[pos:end], offsets[end]))
         new_offsets.append(offsets[end])  # the "\n" (or the sentinel after the last line)
@@ -257,19 +253,26 @@ def _fix_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     return "\n".join(out), new_offsets
 
 
+def _fix_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Repair mojibake with ftfy, one line at a time (only lines that look damaged)."""
+    import ftfy
+
+    cfg = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, normalization="NFC", explain=False)
+
+    def fix(line: str) -> str:
+        if not _maybe_mojibake(line):
+            return line
+        # A line break that ftfy decodes (U+2028 from "â€¨") would split the line: it becomes a space.
+        return _NEWLINES.sub(" ", ftfy.fix_text(line, cfg)).replace("\n", " ")
+
+    return _per_line(text, offsets, fix)
+
+
 def _compose(text: str, offsets: list[int]) -> tuple[str, list[int]]:
     """NFC, line by line, on the lines that are not already composed."""
-    out: list[str] = []
-    new_offsets: list[int] = []
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        fixed = line if unicodedata.is_normalized("NFC", line) else unicodedata.normalize("NFC", line)
-        out.append(fixed)
-        new_offsets.extend(_align_diff(line, fixed, offsets[pos:end], offsets[end]))
-        new_offsets.append(offsets[end])
-        pos = end + 1
-    return "\n".join(out), new_offsets
+    return _per_line(
+        text, offsets, lambda line: line if unicodedata.is_normalized("NFC", line) else unicodedata.normalize("NFC", line)
+    )
 
 
 def _repair_encoding(text: str, offsets: list[int]) -> tuple[str, list[int]]:

@@ -112,28 +112,24 @@ def strip_accents(text: str) -> str:
     return text.lower().translate(_ACCENTS)
 
 
-#: word -> normalised token, per stemming setting (a bounded cache shared by all analysers).
-_TOKEN_CACHE: dict[tuple[str, bool], str] = {}
-_TOKEN_CACHE_MAX = 500_000
+#: word -> accent-free stem (a bounded cache shared by all analysers).
+_STEM_CACHE: dict[str, str] = {}
+_STEM_CACHE_MAX = 500_000
 _STEMMER = None
 
 
-def _normalise_word(word: str, stem: bool) -> str:
-    """Stem (NLTK's French Snowball, which needs the accents) then strip accents; cached."""
+def _stem_token(word: str) -> str:
+    """Stem with NLTK's French Snowball (which needs the accents), then strip accents; cached."""
     global _STEMMER
-    key = (word, stem)
-    token = _TOKEN_CACHE.get(key)
+    token = _STEM_CACHE.get(word)
     if token is None:
-        if stem:
-            if _STEMMER is None:
-                from nltk.stem.snowball import FrenchStemmer
+        if _STEMMER is None:
+            from nltk.stem.snowball import FrenchStemmer
 
-                _STEMMER = FrenchStemmer()
-            token = strip_accents(_STEMMER.stem(word))
-        else:
-            token = strip_accents(word)
-        if len(_TOKEN_CACHE) < _TOKEN_CACHE_MAX:
-            _TOKEN_CACHE[key] = token
+            _STEMMER = FrenchStemmer()
+        token = strip_accents(_STEMMER.stem(word))
+        if len(_STEM_CACHE) < _STEM_CACHE_MAX:
+            _STEM_CACHE[word] = token
     return token
 
 
@@ -153,7 +149,7 @@ class FrenchAnalyzer:
         text = _ELISION.sub(r"\1 ", text)
         if not self.stem:  # accents off the whole text at once: same tokens, one pass
             return _TOKEN.findall(strip_accents(text))
-        return [_normalise_word(w, True) for w in _TOKEN.findall(text.lower())]
+        return [_stem_token(w) for w in _TOKEN.findall(text.lower())]
 
     def __call__(self, text: str) -> list[str]:
         words = self.tokens(text)

@@ -102,7 +102,14 @@ def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
     return parts
 
 
-class SmallDataCalibrated(BaseEstimator, ClassifierMixin):
+class _ProbaClassifier(BaseEstimator, ClassifierMixin):
+    """Base of the wrappers below: ``predict`` is the most probable class of ``predict_proba``."""
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+class SmallDataCalibrated(_ProbaClassifier):
     """``CalibratedClassifierCV`` (sigmoid) that still works when a class has fewer examples than folds.
 
     With as few labelled articles as this project starts with, an inner
@@ -133,11 +140,8 @@ class SmallDataCalibrated(BaseEstimator, ClassifierMixin):
     def predict_proba(self, X: Any) -> np.ndarray:
         return self.calibrated_.predict_proba(X)
 
-    def predict(self, X: Any) -> np.ndarray:
-        return self.calibrated_.predict(X)
 
-
-class NeighbourStacker(BaseEstimator, ClassifierMixin):
+class NeighbourStacker(_ProbaClassifier):
     """Binary classifier that also looks at its neighbours' scores.
 
     Stage one (``base``) scores every sentence alone.  Stage two, a logistic
@@ -187,11 +191,8 @@ class NeighbourStacker(BaseEstimator, ClassifierMixin):
     def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
         return self.meta_.predict_proba(neighbour_features(X, self._positive(self.base_, X), self.window))
 
-    def predict(self, X: Sequence[Record]) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-
-class RuleFloor(BaseEstimator, ClassifierMixin):
+class RuleFloor(_ProbaClassifier):
     """Binary classifier whose positive probability is at least ``floor`` where a boilerplate rule fires.
 
     The rules of ``configs/rules.yaml`` are written to be precise (their
@@ -221,9 +222,6 @@ class RuleFloor(BaseEstimator, ClassifierMixin):
                 proba[i, 1 - pos] = 1.0 - self.floor
         return proba
 
-    def predict(self, X: Sequence[Record]) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
 
 def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, Any] | None) -> Pipeline:
     """Binary boilerplate classifier (``predict_proba[:, 1]`` is P(boilerplate))."""
@@ -235,12 +233,12 @@ def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, 
                             position=bool(p.get("use_position", True)))
         parts.append(("page", Pipeline([("features", page), ("scale", MinMaxScaler(clip=True))])))
     model = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
-    floor = float(p.get("rule_floor", 0.0))
-    if floor and rules_spec:
+    floor = float(p.get("rule_floor", 0.0)) if rules_spec else 0.0
+    if floor:
         model = RuleFloor(model, rules_spec, floor)
     if int(p.get("neighbour_window", 0)) > 0:
         model = NeighbourStacker(model, window=int(p["neighbour_window"]), meta_C=float(p.get("neighbour_C", 1.0)), seed=seed)
-        if floor and rules_spec:
+        if floor:  # the stage over neighbours sees floored scores, and its own output is floored too
             model = RuleFloor(model, rules_spec, floor)
     return model
 

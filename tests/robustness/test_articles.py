@@ -30,9 +30,13 @@ def seeds(tmp_path: Path) -> Path:
     return dst
 
 
-def test_manifest_row_without_file(seeds: Path) -> None:
+def add_manifest_row(seeds: Path, row: str) -> None:
     with open(seeds / "articles.csv", "a", encoding="utf-8") as fh:
-        fh.write("999_missing.txt,,,,fr\n")
+        fh.write(row + "\n")
+
+
+def test_manifest_row_without_file(seeds: Path) -> None:
+    add_manifest_row(seeds, "999_missing.txt,,,,fr")
     with pytest.raises(InputError, match=r"articles.csv:7: file '999_missing.txt' does not exist"):
         read_manifest(seeds / "articles.csv", seeds)
 
@@ -45,16 +49,14 @@ def test_file_without_manifest_row(seeds: Path) -> None:
 
 def test_duplicate_article_under_two_names(seeds: Path) -> None:
     shutil.copy(seeds / "001_568024da5b85473c.txt", seeds / "005_copy.txt")
-    with open(seeds / "articles.csv", "a", encoding="utf-8") as fh:
-        fh.write("005_copy.txt,,,,fr\n")
+    add_manifest_row(seeds, "005_copy.txt,,,,fr")
     articles = read_manifest(seeds / "articles.csv", seeds)
     with pytest.raises(InputError, match=r"005_copy.txt: same text as 001_568024da5b85473c.txt"):
         clean_articles(articles, seeds, default_cleaner())
 
 
 def test_duplicate_manifest_row(seeds: Path) -> None:
-    with open(seeds / "articles.csv", "a", encoding="utf-8") as fh:
-        fh.write("001_568024da5b85473c.txt,,,,fr\n")
+    add_manifest_row(seeds, "001_568024da5b85473c.txt,,,,fr")
     with pytest.raises(InputError, match=r"articles.csv:7: file '001_568024da5b85473c.txt' already listed on line 3"):
         read_manifest(seeds / "articles.csv", seeds)
 
@@ -62,8 +64,7 @@ def test_duplicate_manifest_row(seeds: Path) -> None:
 def test_new_article_goes_through_dvc_repro_to_the_review_queue(tmp_path: Path) -> None:
     repo = copy_repo(tmp_path / "repo")
     (repo / "seeds" / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-    with open(repo / "seeds" / "articles.csv", "a", encoding="utf-8") as fh:
-        fh.write("005_new.txt,Test outlet,,2026-11-23,fr\n")
+    add_manifest_row(repo / "seeds", "005_new.txt,Test outlet,,2026-11-23,fr")
     dvc = str(Path(sys.executable).parent / "dvc")
     result = run_in(repo, [dvc, "repro"], MLFLOW_TRACKING_URI=f"sqlite:///{repo / 'mlflow.db'}")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
