@@ -101,16 +101,14 @@ def _model_scores(sentences: Sequence[dict[str, Any]], model: str | Path | None)
     records = records_from_rows(list(sentences))
     if not records:
         return {}
-    p_bp = m.boilerplate.predict_proba(records)[:, m.bp_true]
-    p_st = m.stance.predict_proba(records)
-    classes = list(m.stance.classes_)
+    p_bp, stance_probs = m.score(records)
     out = {}
-    for r, pb, ps in zip(records, p_bp, p_st):
-        if pb >= 0.5:
+    for i, (r, pb) in enumerate(zip(records, p_bp)):
+        if i not in stance_probs:
             out[r["key"]] = ("boilerplate", float(pb))
         else:
-            j = int(ps.argmax())
-            out[r["key"]] = (classes[j], float(min(1 - pb, ps[j])))
+            label = max(stance_probs[i], key=stance_probs[i].__getitem__)
+            out[r["key"]] = (label, min(1 - float(pb), stance_probs[i][label]))
     return out
 
 

@@ -39,6 +39,8 @@ ArticleInput = Union[str, Mapping[str, Any]]
 
 #: Articles scored together in one call to the models (vectorised batches).
 BATCH_ARTICLES = 64
+#: A sentence is boilerplate when P(boilerplate) is at least this.
+BOILERPLATE_THRESHOLD = 0.5
 
 
 class ModelNotFoundError(FileNotFoundError):
@@ -166,6 +168,22 @@ class LoadedModel:
         self.bp_true = list(self.boilerplate.classes_).index(True)
         classes = list(self.stance.classes_)
         self.stance_cols = [classes.index(lab) if lab in classes else None for lab in config.STANCE_LABELS]
+
+    def score(self, records: list[dict[str, Any]]) -> tuple[Any, dict[int, dict[str, float]]]:
+        """P(boilerplate) for every record, and the stance probabilities of the others (by record index).
+
+        Stance is defined for article sentences only (LABELS.md §2): boilerplate is not scored.
+        """
+        if not records:
+            return [], {}
+        p_bp = self.boilerplate.predict_proba(records)[:, self.bp_true]
+        content = [i for i, p in enumerate(p_bp) if p < BOILERPLATE_THRESHOLD]
+        stance: dict[int, dict[str, float]] = {}
+        if content:
+            for i, row in zip(content, self.stance.predict_proba([records[i] for i in content])):
+                stance[i] = {lab: (float(row[c]) if c is not None else 0.0)
+                             for lab, c in zip(config.STANCE_LABELS, self.stance_cols)}
+        return p_bp, stance
 
 
 _CACHE: dict[tuple[str, int, int], LoadedModel] = {}
@@ -323,28 +341,19 @@ def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleRe
                                   sentences[0].n_lines if sentences else 0, doc=len(prepared))
         prepared.append((art_id, sentences, len(all_records)))
         all_records.extend(records)
-    stance_rows: dict[int, Any] = {}
-    if all_records:
-        p_bp = m.boilerplate.predict_proba(all_records)[:, m.bp_true]
-        # Stance is defined for article sentences only (LABELS.md §2): boilerplate is not scored.
-        content = [i for i, p in enumerate(p_bp) if p < 0.5]
-        if content:
-            p_st = m.stance.predict_proba([all_records[i] for i in content])
-            stance_rows = dict(zip(content, p_st))
+    p_bp, stance_probs = m.score(all_records)
     results = []
     for art_id, sentences, offset in prepared:
         out = []
         for i, s in enumerate(sentences):
             pb = float(p_bp[offset + i])
-            is_bp = pb >= 0.5
+            is_bp = pb >= BOILERPLATE_THRESHOLD
             if is_bp:
                 probs: dict[str, float] = {}
                 stance = None
                 decisive = max(pb, 1 - pb)
             else:
-                row = stance_rows[offset + i]
-                probs = {lab: (round(float(row[c]), 6) if c is not None else 0.0)
-                         for lab, c in zip(config.STANCE_LABELS, m.stance_cols)}
+                probs = {lab: round(p, 6) for lab, p in stance_probs[offset + i].items()}
                 stance = max(probs, key=probs.__getitem__)
                 decisive = min(max(pb, 1 - pb), max(probs.values()))
             out.append(SentenceResult(s.index, s.text, s.start, s.end, is_bp, round(pb, 6), stance, probs,
