@@ -33,6 +33,17 @@ def _best_of(cmd: list[str], repeats: int) -> float:
     return best
 
 
+def seed_corpus(model: str | Path, min_sentences: int) -> list[str]:
+    """The seed articles, repeated until they hold at least ``min_sentences`` sentences (also warms the model)."""
+    from pipeline.clean import read_manifest
+    from pipeline.io import read_text
+    from pipeline.predict import predict
+
+    texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
+    per_round = max(sum(len(r.sentences) for r in predict(texts, model=model)), 1)
+    return texts * max(1, -(-min_sentences // per_round))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(config.MODEL_FILE))
@@ -40,19 +51,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from pipeline.clean import read_manifest
-    from pipeline.features import context_records
-    from pipeline.io import read_text
     from pipeline.predict import load_model, predict
 
     model = str(Path(args.model))
     cold_predict = _best_of([sys.executable, "-c", f"from pipeline import predict; predict('Microsoft a refusé de payer.', model={model!r})"], args.repeats)
     cold_sklearn = _best_of([sys.executable, "-c", "import sklearn.linear_model"], args.repeats)
 
-    texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
     m = load_model(model)
-    per_round = sum(len(r.sentences) for r in predict(texts, model=model))
-    corpus = texts * max(1, -(-args.min_sentences // per_round))
+    corpus = seed_corpus(model, args.min_sentences)
     n_bytes = sum(len(t.encode("utf-8")) for t in corpus)
 
     best_e2e = float("inf")
@@ -61,11 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         n_sentences = sum(len(r.sentences) for r in predict(corpus, model=model))
         best_e2e = min(best_e2e, time.perf_counter() - start)
 
-    records = []
-    for doc, text in enumerate(corpus):
-        sentences = m.segmenter.split(m.cleaner(text))
-        records += context_records([s.text for s in sentences], [s.line for s in sentences],
-                                   sentences[0].n_lines if sentences else 0, doc=doc)
+    records = [r for doc, text in enumerate(corpus) for r in m.prepare(text, doc)[1]]
     best_floor = float("inf")
     for _ in range(args.repeats):
         start = time.perf_counter()

@@ -255,14 +255,10 @@ def measure_throughput(model_file: Path, min_sentences: int) -> dict[str, float]
     """
     import time
 
-    from pipeline.clean import read_manifest
-    from pipeline.io import read_text
+    from pipeline.bench import seed_corpus
     from pipeline.predict import predict
 
-    texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
-    first = predict(texts, model=model_file)  # loads and warms the model
-    per_round = max(sum(len(r.sentences) for r in first), 1)
-    corpus = texts * max(1, -(-min_sentences // per_round))
+    corpus = seed_corpus(model_file, min_sentences)
     start = time.perf_counter()
     n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
     seconds = time.perf_counter() - start

@@ -169,6 +169,15 @@ class LoadedModel:
         classes = list(self.stance.classes_)
         self.stance_cols = [classes.index(lab) if lab in classes else None for lab in config.STANCE_LABELS]
 
+    def prepare(self, raw: str, doc: Any = 0) -> tuple[list[Any], list[dict[str, Any]]]:
+        """Clean and segment one article; return its sentences and their model records."""
+        from pipeline.features import context_records
+
+        sentences = self.segmenter.split(self.cleaner(raw))
+        records = context_records([s.text for s in sentences], [s.line for s in sentences],
+                                  sentences[0].n_lines if sentences else 0, doc=doc)
+        return sentences, records
+
     def score(self, records: list[dict[str, Any]]) -> tuple[Any, dict[int, dict[str, float]]]:
         """P(boilerplate) for every record, and the stance probabilities of the others (by record index).
 
@@ -330,15 +339,10 @@ def _as_article(item: Any, position: int) -> tuple[Any, str]:
 
 
 def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleResult]:
-    from pipeline.features import context_records
-
     prepared = []
     all_records: list[dict[str, Any]] = []
     for art_id, raw in batch:
-        clean = m.cleaner(raw)
-        sentences = m.segmenter.split(clean)
-        records = context_records([s.text for s in sentences], [s.line for s in sentences],
-                                  sentences[0].n_lines if sentences else 0, doc=len(prepared))
+        sentences, records = m.prepare(raw, doc=len(prepared))
         prepared.append((art_id, sentences, len(all_records)))
         all_records.extend(records)
     p_bp, stance_probs = m.score(all_records)
