@@ -22,13 +22,14 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 # then imports only the ones it uses, which keeps predict()'s cold start short.
 
 from pipeline.features import (
+    CachedTfidfVectorizer,
+    CharNgramAnalyzer,
     CueFeatures,
     FrenchAnalyzer,
     PageFeatures,
     Record,
     TextField,
     neighbour_features,
-    normalise_text,
 )
 
 CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
@@ -55,50 +56,20 @@ def _classifier(p: dict[str, Any], seed: int, calibrate_cv: int | None) -> Any:
     return clf
 
 
-def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _tfidf(analyzer: Any, min_df: int) -> Pipeline:
+    return Pipeline([
+        ("field", TextField("text")),
+        ("tfidf", CachedTfidfVectorizer(analyzer=analyzer, min_df=min_df, sublinear_tf=True)),
+    ])
 
+
+def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
     lo, hi = p.get("word_ngrams", [1, 2])
-    parts: list[tuple[str, Any]] = [
-        (
-            "words",
-            Pipeline(
-                [
-                    ("field", TextField("text")),
-                    (
-                        "tfidf",
-                        TfidfVectorizer(
-                            analyzer=FrenchAnalyzer((int(lo), int(hi)), stem=stem),
-                            min_df=int(p.get("min_df", 1)),
-                            sublinear_tf=True,
-                        ),
-                    ),
-                ]
-            ),
-        )
-    ]
+    min_df = int(p.get("min_df", 1))
+    parts: list[tuple[str, Any]] = [("words", _tfidf(FrenchAnalyzer((int(lo), int(hi)), stem=stem), min_df))]
     if p.get("use_char_ngrams", False):
         clo, chi = p.get("char_ngrams", [2, 5])
-        parts.append(
-            (
-                "chars",
-                Pipeline(
-                    [
-                        ("field", TextField("text")),
-                        (
-                            "tfidf",
-                            TfidfVectorizer(
-                                analyzer="char_wb",
-                                ngram_range=(int(clo), int(chi)),
-                                preprocessor=normalise_text,
-                                min_df=int(p.get("min_df", 1)),
-                                sublinear_tf=True,
-                            ),
-                        ),
-                    ]
-                ),
-            )
-        )
+        parts.append(("chars", _tfidf(CharNgramAnalyzer((int(clo), int(chi))), min_df)))
     return parts
 
 

@@ -23,28 +23,68 @@ from pipeline import config
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A rule's regular expression, matched case-insensitively.
+
+    A pattern with no upper-case letter outside its escapes is compiled
+    without ``re.IGNORECASE`` and matched against the lower-cased text, which
+    gives the same answer about twice as fast.
+    """
+
+    regex: re.Pattern[str]
+    on_lower: bool
+
+    def matches(self, text: str, lowered: str, whole: bool) -> bool:
+        subject = lowered if self.on_lower else text
+        return bool(self.regex.fullmatch(subject) if whole else self.regex.search(subject))
+
+
+@dataclass(frozen=True)
 class Rule:
     """One labelling function: compiled patterns and the label it votes for."""
 
     name: str
     task: str  # "boilerplate" or "stance"
     label: Any  # True for boilerplate rules, a stance label for stance rules
-    pattern: re.Pattern[str] | None
+    pattern: Pattern | None
     whole: bool  # fullmatch instead of search
-    previous: re.Pattern[str] | None = None  # full match required on the previous sentence
+    previous: Pattern | None = None  # full match required on the previous sentence
 
-    def fires(self, text: str, previous: str = "") -> bool:
-        text = text.strip()
-        if self.previous is not None and not self.previous.fullmatch(previous.strip()):
-            return False
+    def fires(self, text: str, previous: str = "", lowered: str | None = None) -> bool:
+        """Whether the rule votes for ``text`` (``lowered``: ``text.strip().lower()``, if already computed)."""
+        if self.previous is not None:
+            prev = previous.strip()
+            if not self.previous.matches(prev, prev.lower(), whole=True):
+                return False
         if self.pattern is None:
             return True
-        return bool(self.pattern.fullmatch(text) if self.whole else self.pattern.search(text))
+        text = text.strip()
+        return self.pattern.matches(text, text.lower() if lowered is None else lowered, self.whole)
 
 
-def _compile(name: str, source: str) -> re.Pattern[str]:
+_UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
+_CODE_ESCAPE = re.compile(r"\\[xuUN]")
+_RANGE = re.compile(r"(.)-(.)")
+
+
+def _lower_case_safe(source: str) -> bool:
+    """True when matching ``source`` against lower-cased text equals matching it case-insensitively.
+
+    Conservative: no upper-case letter outside escapes, no character given by
+    code (``\\x41``, ``\\N{…}``), and no ``a-b`` that could be a range over upper-case letters.
+    """
+    if _UPPER_OUTSIDE_ESCAPE.search(source) or _CODE_ESCAPE.search(source):
+        return False
+    for lo, hi in _RANGE.findall(source):
+        if ord(lo) <= ord(hi) and any(ord(lo) <= c <= ord(hi) for c in (*range(65, 91), *range(192, 223))):
+            return False
+    return True
+
+
+def _compile(name: str, source: str) -> Pattern:
+    on_lower = _lower_case_safe(source)
     try:
-        return re.compile(source, re.IGNORECASE)
+        return Pattern(re.compile(source, 0 if on_lower else re.IGNORECASE), on_lower)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
 
@@ -91,12 +131,10 @@ class RuleSet:
         self._votes_cache: dict[tuple[str, str], tuple[bool, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_votes_cache"] = {}  # a cache is not part of a saved model
-        return state
+        return {"spec": self.spec}  # a saved model keeps the rules as written; they are compiled on load
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        self.__init__(state["spec"])  # type: ignore[misc]
 
     @classmethod
     def from_file(cls, path: Path | str) -> RuleSet:
@@ -116,7 +154,8 @@ class RuleSet:
         key = (text, previous if self._uses_previous else "")
         votes = self._votes_cache.get(key)
         if votes is None:
-            votes = tuple(r.fires(text, previous) for r in self.boilerplate_rules)
+            lowered = text.strip().lower()
+            votes = tuple(r.fires(text, previous, lowered) for r in self.boilerplate_rules)
             if len(self._votes_cache) >= 200_000:
                 self._votes_cache.clear()
             self._votes_cache[key] = votes

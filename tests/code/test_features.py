@@ -1,0 +1,96 @@
+"""Feature extraction: the cached vectoriser gives exactly scikit-learn's matrices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.features import CachedTfidfVectorizer, CharNgramAnalyzer, FrenchAnalyzer, strip_accents
+
+TRAIN = [
+    "Microsoft a refusé de payer l'accès à l'API de Twitter.",
+    "Selon l'avocat d'Elon Musk, la société aurait violé l'accord.",
+    "Un porte-parole de Microsoft a déclaré : « Nous examinerons la lettre. »",
+    "Publié le 20/04/2023 à 10h32 — Mis à jour à 11:05",
+    "Twitter réclame un audit ; Microsoft prend acte.",
+    "Ça, c'est   un test\tavec  des espaces\u00a0insécables et ŒUVRES.",
+]
+
+# Letters, accents, punctuation, apostrophes, hyphens, assorted whitespace, and the training texts' words
+# (so that word pairs of the vocabulary come up).
+_PIECES = st.sampled_from(list("abcdeéèàçôœÉÀŒ'-«»?!.,:; \t\n\u00a0\u202fXYZ0123456789")
+                         + [f"{w} " for w in " ".join(TRAIN).split()])
+_TEXT = st.lists(_PIECES, max_size=40).map("".join)
+_TEXTS = st.lists(_TEXT, min_size=1, max_size=8)
+
+
+def _pair(analyzer: object) -> tuple[TfidfVectorizer, CachedTfidfVectorizer]:
+    slow = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True).fit(TRAIN)
+    fast = CachedTfidfVectorizer(analyzer=analyzer, sublinear_tf=True).fit(TRAIN)
+    return slow, fast
+
+
+def _assert_same(a: object, b: object) -> None:
+    a, b = a.tocsr(), b.tocsr()
+    assert a.shape == b.shape
+    assert abs(a - b).max() < 1e-12 if a.nnz or b.nnz else True
+    assert np.array_equal(a.toarray() != 0, b.toarray() != 0)
+
+
+@pytest.mark.parametrize(
+    "analyzer",
+    [FrenchAnalyzer((1, 2), stem=True), FrenchAnalyzer((1, 2), stem=False), FrenchAnalyzer((2, 3), stem=False),
+     CharNgramAnalyzer((3, 4)), CharNgramAnalyzer((2, 5)), CharNgramAnalyzer((4, 6))],
+    ids=["words-stem", "words", "bigrams-trigrams", "chars-3-4", "chars-2-5", "chars-4-6"],
+)
+@settings(max_examples=60, deadline=None)
+@given(texts=_TEXTS)
+def test_cached_transform_equals_sklearn(analyzer: object, texts: list[str]) -> None:
+    slow, fast = _pair(analyzer)
+    _assert_same(slow.transform(texts), fast.transform(texts))
+    _assert_same(slow.transform(texts), fast.transform(texts))  # second call: from the token cache
+
+
+def test_cached_transform_on_training_texts_is_not_empty() -> None:
+    slow, fast = _pair(FrenchAnalyzer((1, 2), stem=True))
+    X = fast.transform(TRAIN)
+    assert X.nnz > 0
+    _assert_same(slow.transform(TRAIN), X)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT)
+def test_char_analyzer_matches_sklearn_char_wb(text: str) -> None:
+    for ngram_range in ((2, 5), (4, 6)):
+        reference = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, preprocessor=strip_accents).build_analyzer()
+        assert sorted(CharNgramAnalyzer(ngram_range)(text)) == sorted(reference(text))
+
+
+def test_french_analyzer_splits_elisions_and_strips_accents() -> None:
+    assert FrenchAnalyzer((1, 1), stem=False)("L'Élysée s'inquiète") == ["l", "elysee", "s", "inquiete"]
+    assert "l avocat" in FrenchAnalyzer((1, 2), stem=False)("l'avocat d'Elon")
+
+
+def test_token_cache_is_not_pickled() -> None:
+    import pickle
+
+    _, fast = _pair(CharNgramAnalyzer((3, 4)))
+    fast.transform(TRAIN)
+    assert fast.__dict__.get("_token_cache")
+    assert "_token_cache" not in pickle.loads(pickle.dumps(fast)).__dict__
+
+
+def test_saved_vectoriser_keeps_its_vocabulary_and_output() -> None:
+    import joblib
+    import io
+
+    _, fast = _pair(FrenchAnalyzer((1, 2), stem=True))
+    buffer = io.BytesIO()
+    joblib.dump(fast, buffer)
+    buffer.seek(0)
+    loaded = joblib.load(buffer)
+    assert loaded.vocabulary_ == fast.vocabulary_
+    _assert_same(fast.transform(TRAIN), loaded.transform(TRAIN))

@@ -1,0 +1,54 @@
+"""Labelling rules: lower-cased matching gives the same votes as case-insensitive matching."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.rules import RuleSet, _lower_case_safe
+
+RULES = RuleSet.from_file("configs/rules.yaml")
+_PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
+    "Publié le ", "20 avril 2023", "12/04/2023", "10h32", "Laissez un commentaire", "COOKIES", "Newsletter",
+    "Par Jean Dupont", "(AFP)", "Photo : ", "Lire aussi", "Tous droits réservés", "est une journaliste",
+    "Accueil > ", "Menu", "4,5 / 5 - (12 votes)", "Publicité", "Merci de votre compréhension !",
+])
+
+
+def _reference(rule, text: str, previous: str) -> bool:
+    """The rule as written: every pattern case-insensitive, on the text as given."""
+    spec = next(item for item in RULES.spec["boilerplate"] + RULES.spec.get("stance", []) if item["name"] == rule.name)
+    if spec.get("previous") and not re.fullmatch(spec["previous"], previous.strip(), re.IGNORECASE):
+        return False
+    source = spec.get("fullmatch") or spec.get("search")
+    if not source:
+        return True
+    method = re.fullmatch if "fullmatch" in spec else re.search
+    return bool(method(source, text.strip(), re.IGNORECASE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_PIECES, max_size=12).map("".join), previous=st.sampled_from(["", "Photo :", "IMAGE", "texte"]))
+def test_votes_equal_case_insensitive_matching(text: str, previous: str) -> None:
+    for rule in RULES.rules:
+        assert rule.fires(text, previous) == _reference(rule, text, previous), rule.name
+
+
+def test_votes_on_seed_sentences_equal_case_insensitive_matching(seed_sentences: list[dict]) -> None:
+    previous = ""
+    for row in seed_sentences:
+        votes = RULES.boilerplate_votes(row["text"], previous)
+        assert votes == tuple(_reference(r, row["text"], previous) for r in RULES.boilerplate_rules)
+        previous = row["text"]
+
+
+@pytest.mark.parametrize(
+    ("source", "safe"),
+    [(r"\bnewsletter\b", True), (r"^[A-ZÀ-Ý]\w+", False), (r"\x41bc", False), (r"[@-_]", False), (r"[a-zà-ÿ]+", True),
+     (r"\W\S\D", True)],
+)
+def test_lower_case_fast_path_only_where_it_is_exact(source: str, safe: bool) -> None:
+    assert _lower_case_safe(source) is safe
