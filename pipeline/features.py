@@ -22,6 +22,8 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -29,7 +31,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from pipeline.rules import RuleSet
+from pipeline.rules import RuleSet, literal_prefixes
 
 Record = dict[str, Any]
 
@@ -287,32 +289,41 @@ class CachedTfidfVectorizer(TfidfVectorizer):
 
         vocab = self.vocabulary_
         cache = self.__dict__.setdefault("_token_cache", {})
-        joins = analyzer.join_range[1] > 1
-        indices: list[int] = []
-        indptr = [0]
-        for doc in raw_documents:
-            keys = []
-            for token in analyzer.split(doc):
-                hit = cache.get(token)
+        split = analyzer.split
+        tokens_per_doc = [split(doc) for doc in raw_documents]
+        n_docs = len(tokens_per_doc)
+        tokens = list(chain.from_iterable(tokens_per_doc))
+        hits = list(map(cache.get, tokens))  # (key, vocabulary indices of the token's own terms)
+        if None in hits:
+            for i, hit in enumerate(hits):
                 if hit is None:
-                    key, terms = analyzer.token_terms(token)
-                    hit = (key, [vocab[t] for t in terms if t in vocab])
+                    key, terms = analyzer.token_terms(tokens[i])
+                    hits[i] = (key, np.array([vocab[t] for t in terms if t in vocab], dtype=np.int64))
                     if len(cache) >= TOKEN_CACHE_MAX:
                         cache.clear()
-                    cache[token] = hit
-                indices.extend(hit[1])
-                if joins:
-                    keys.append(hit[0])
-            if joins:
-                for term in analyzer.joined(keys):
-                    j = vocab.get(term)
-                    if j is not None:
-                        indices.append(j)
-            indptr.append(len(indices))
-        X = sparse.csr_matrix(
-            (np.ones(len(indices)), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-            shape=(len(indptr) - 1, len(vocab)),
-        )
+                    cache[tokens[i]] = hits[i]
+        n_tokens = np.fromiter(map(len, tokens_per_doc), dtype=np.int64, count=n_docs)
+        ids = list(map(itemgetter(1), hits))
+        # Each token's own terms, document after document: a CSR matrix as it stands.
+        per_token = np.concatenate([[0], np.cumsum(np.fromiter(map(len, ids), dtype=np.int64, count=len(ids)))])
+        indptr = per_token[np.concatenate([[0], np.cumsum(n_tokens)])]
+        indices = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        X = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n_docs, len(vocab)))
+        lo, hi = analyzer.join_range
+        keys = list(map(itemgetter(0), hits)) if hi > 1 else []
+        token_doc = np.repeat(np.arange(n_docs), n_tokens)
+        rows, cols = [], []
+        for n in range(max(lo, 2), min(hi, len(keys)) + 1):
+            # Every run of n adjacent tokens, kept where it lies within one document and is in the vocabulary.
+            grams = map(" ".join, zip(*(keys[k:] for k in range(n))))
+            found = np.fromiter(map(vocab.get, grams, repeat(-1)), dtype=np.int64, count=len(keys) - n + 1)
+            first_doc = token_doc[: len(keys) - n + 1]
+            keep = (found >= 0) & (first_doc == token_doc[n - 1 :])
+            rows.append(first_doc[keep])
+            cols.append(found[keep])
+        if rows:
+            row, col = np.concatenate(rows), np.concatenate(cols)
+            X = X + sparse.csr_matrix((np.ones(len(col)), (row, col)), shape=(n_docs, len(vocab)))
         X.sum_duplicates()
         if self.sublinear_tf:
             np.log(X.data, X.data)
@@ -511,7 +522,9 @@ class CueFeatures(BaseEstimator, TransformerMixin):
                 if _UPPER_OUTSIDE_ESCAPE.search(p):
                     raise ValueError(f"cue group {g!r}: write patterns in lower case (they match lower-cased text): {p!r}")
         # Matched against the lower-cased sentence without re.IGNORECASE: about twice as fast.
-        self.patterns_ = [re.compile("|".join(f"(?:{p})" for p in self.cues[g])) for g in self.groups_]
+        sources = ["|".join(f"(?:{p})" for p in self.cues[g]) for g in self.groups_]
+        self.patterns_ = [re.compile(source) for source in sources]
+        self.prefixes_ = [literal_prefixes(source) for source in sources]
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -522,7 +535,9 @@ class CueFeatures(BaseEstimator, TransformerMixin):
 
     def _counts(self, text: str) -> list[float]:
         text = text.lower()
-        return [math.log1p(len(p.findall(text))) for p in self.patterns_]
+        # A group none of whose literal prefixes occurs in the text has no match: skip the regex.
+        return [math.log1p(len(p.findall(text))) if pre is None or any(x in text for x in pre) else 0.0
+                for p, pre in zip(self.patterns_, self.prefixes_)]
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
         width = len(self.patterns_) * (2 if self.quote_context else 1)

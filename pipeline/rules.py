@@ -13,6 +13,7 @@ against gold labels.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,60 @@ from typing import Any
 
 from pipeline import config
 
+#: Distinct sentences whose text-pattern votes a rule set keeps.
+VOTES_CACHE_MAX = 200_000
+#: State of the rule sets unpickled in this process, by their rules (see RuleSet.__setstate__).
+_LOADED: dict[str, dict[str, Any]] = {}
+
+
+def literal_prefixes(source: str) -> tuple[str, ...] | None:
+    """Literal strings one of which starts every match of the regular expression ``source``, or None.
+
+    ``\\bnewsletter\\b|\\bcookies?\\b`` gives ``("newsletter", "cookie")``: a text that
+    contains neither cannot match, which a substring test tells far faster
+    than the regular expression engine.  None when some match could start
+    otherwise (a character class, a repeat, an empty branch) or the pattern
+    sets flags.  Relies on the standard library's regular expression parser.
+    """
+    try:
+        from re import _constants as sre
+        from re import _parser
+
+        tree = _parser.parse(source, 0)
+    except (ImportError, AttributeError, re.error):
+        return None
+
+    def starts(items: Sequence[Any]) -> set[str] | None:
+        i = 0
+        while i < len(items) and items[i][0] is sre.AT:  # zero-width: ^, \b
+            i += 1
+        if i == len(items):
+            return None
+        op, arg = items[i]
+        if op is sre.LITERAL:
+            literal = ""
+            while i < len(items) and items[i][0] is sre.LITERAL:
+                literal += chr(items[i][1])
+                i += 1
+            return {literal}
+        if op is sre.BRANCH:
+            out: set[str] = set()
+            for branch in arg[1]:
+                sub = starts(list(branch))
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if op is sre.SUBPATTERN and not arg[1] and not arg[2]:  # a group that sets no flags
+            return starts(list(arg[3]))
+        return None
+
+    found = starts(list(tree.data)) if not tree.state.flags & ~re.UNICODE else None
+    if not found:
+        return None
+    # "article" covers "article suivant": keep only the strings that contain no other one.
+    return tuple(sorted(f for f in found if not any(g != f and g in f for g in found)))
+
 
 @dataclass(frozen=True)
 class Pattern:
@@ -28,15 +83,20 @@ class Pattern:
 
     A pattern with no upper-case letter outside its escapes is compiled
     without ``re.IGNORECASE`` and matched against the lower-cased text, which
-    gives the same answer about twice as fast.
+    gives the same answer about twice as fast; such a pattern is only run at
+    all when the text contains one of its :func:`literal_prefixes`.
     """
 
     regex: re.Pattern[str]
     on_lower: bool
+    prefixes: tuple[str, ...] | None = None
 
     def matches(self, text: str, lowered: str, whole: bool) -> bool:
-        subject = lowered if self.on_lower else text
-        return bool(self.regex.fullmatch(subject) if whole else self.regex.search(subject))
+        if not self.on_lower:
+            return bool(self.regex.fullmatch(text) if whole else self.regex.search(text))
+        if self.prefixes is not None and not any(p in lowered for p in self.prefixes):
+            return False
+        return bool(self.regex.fullmatch(lowered) if whole else self.regex.search(lowered))
 
 
 @dataclass(frozen=True)
@@ -84,7 +144,8 @@ def _lower_case_safe(source: str) -> bool:
 def _compile(name: str, source: str) -> Pattern:
     on_lower = _lower_case_safe(source)
     try:
-        return Pattern(re.compile(source, 0 if on_lower else re.IGNORECASE), on_lower)
+        regex = re.compile(source, 0 if on_lower else re.IGNORECASE)
+        return Pattern(regex, on_lower, literal_prefixes(source) if on_lower else None)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
 
@@ -127,14 +188,22 @@ class RuleSet:
                 )
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
         self.stance_rules = [r for r in self.rules if r.task == "stance"]
-        self._uses_previous = any(r.previous is not None for r in self.boilerplate_rules)
-        self._votes_cache: dict[tuple[str, str], tuple[bool, ...]] = {}
+        self._previous_rules = [i for i, r in enumerate(self.boilerplate_rules) if r.previous is not None]
+        self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"spec": self.spec}  # a saved model keeps the rules as written; they are compiled on load
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["spec"])  # type: ignore[misc]
+        # Rule sets loaded with the same rules (the boilerplate model holds two: its features and its
+        # floor) share their compiled patterns and their memo, so each sentence is matched once.
+        key = json.dumps(state["spec"], sort_keys=True, ensure_ascii=False)
+        shared = _LOADED.get(key)
+        if shared is None:
+            self.__init__(state["spec"])  # type: ignore[misc]
+            _LOADED[key] = self.__dict__
+        else:
+            self.__dict__.update(shared)
 
     @classmethod
     def from_file(cls, path: Path | str) -> RuleSet:
@@ -149,17 +218,29 @@ class RuleSet:
             raise ValueError(f"{path}: {exc}") from None
 
     def boilerplate_votes(self, text: str, previous: str = "") -> tuple[bool, ...]:
-        """One bool per boilerplate rule (in file order); memoised, since models ask for the same sentence
-        several times (as itself and as a neighbour)."""
-        key = (text, previous if self._uses_previous else "")
-        votes = self._votes_cache.get(key)
+        """One bool per boilerplate rule (in file order).
+
+        The text patterns' answers are memoised by text (models ask about the
+        same sentence as itself and as a neighbour, and page furniture repeats
+        across a site's pages); only rules that look at the previous sentence
+        are checked again.
+        """
+        votes = self._votes_cache.get(text)
         if votes is None:
-            lowered = text.strip().lower()
-            votes = tuple(r.fires(text, previous, lowered) for r in self.boilerplate_rules)
-            if len(self._votes_cache) >= 200_000:
+            stripped = text.strip()
+            lowered = stripped.lower()
+            votes = tuple(r.pattern is None or r.pattern.matches(stripped, lowered, r.whole) for r in self.boilerplate_rules)
+            if len(self._votes_cache) >= VOTES_CACHE_MAX:
                 self._votes_cache.clear()
-            self._votes_cache[key] = votes
-        return votes
+            self._votes_cache[text] = votes
+        if not any(votes[i] for i in self._previous_rules):
+            return votes
+        prev = previous.strip()
+        lowered_prev = prev.lower()
+        return tuple(
+            v and (r.previous is None or r.previous.matches(prev, lowered_prev, whole=True))
+            for v, r in zip(votes, self.boilerplate_rules)
+        )
 
     def boilerplate(self, text: str, previous: str = "") -> bool | None:
         """True when any boilerplate rule fires, else None (abstain)."""

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.features import CachedTfidfVectorizer, CharNgramAnalyzer, FrenchAnalyzer, strip_accents
+from pipeline.features import CachedTfidfVectorizer, CharNgramAnalyzer, CueFeatures, FrenchAnalyzer, strip_accents
 
 TRAIN = [
     "Microsoft a refusé de payer l'accès à l'API de Twitter.",
@@ -94,3 +94,16 @@ def test_saved_vectoriser_keeps_its_vocabulary_and_output() -> None:
     loaded = joblib.load(buffer)
     assert loaded.vocabulary_ == fast.vocabulary_
     _assert_same(fast.transform(TRAIN), loaded.transform(TRAIN))
+
+
+def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list[dict]) -> None:
+    import math
+
+    from pipeline.train import load_yaml
+
+    cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
+    assert any(p is not None for p in cues.prefixes_)  # the prefilter is in use
+    texts = [row["text"] for row in seed_sentences] + ["Pas de commentaire ?", "N'a pas répondu", "", "IA et OpenAI"]
+    for text in texts:
+        plain = [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
+        assert cues._counts(text) == plain, text

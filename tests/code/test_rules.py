@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.rules import RuleSet, _lower_case_safe
+from pipeline.rules import RuleSet, _lower_case_safe, literal_prefixes
 
 RULES = RuleSet.from_file("configs/rules.yaml")
 _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
@@ -35,6 +35,9 @@ def _reference(rule, text: str, previous: str) -> bool:
 def test_votes_equal_case_insensitive_matching(text: str, previous: str) -> None:
     for rule in RULES.rules:
         assert rule.fires(text, previous) == _reference(rule, text, previous), rule.name
+    expected = tuple(_reference(r, text, previous) for r in RULES.boilerplate_rules)
+    assert RULES.boilerplate_votes(text, previous) == expected
+    assert RULES.boilerplate_votes(text, previous) == expected  # from the memo
 
 
 def test_votes_on_seed_sentences_equal_case_insensitive_matching(seed_sentences: list[dict]) -> None:
@@ -52,3 +55,19 @@ def test_votes_on_seed_sentences_equal_case_insensitive_matching(seed_sentences:
 )
 def test_lower_case_fast_path_only_where_it_is_exact(source: str, safe: bool) -> None:
     assert _lower_case_safe(source) is safe
+
+
+@pytest.mark.parametrize(
+    ("source", "prefixes"),
+    [
+        (r"\bnewsletter\b|\bcookies?\b", ("cookie", "newsletter")),
+        (r"^(article suivant|article précédent|lire aussi)\b", ("article précédent", "article suivant", "lire aussi")),
+        (r"^(article|article suivant)\b", ("article",)),  # "article" covers "article suivant"
+        (r"(?:\baccus\w*)|(?:\bviol(é|er)\w*)", ("accus", "viol")),
+        (r"^\d+ commentaires?$|\bcommentaire", None),  # a branch starts with a character class
+        (r"a*b", None),
+        (r"(?i)newsletter", None),  # flags: not a plain literal any more
+    ],
+)
+def test_literal_prefixes(source: str, prefixes: tuple[str, ...] | None) -> None:
+    assert literal_prefixes(source) == prefixes
