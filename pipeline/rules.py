@@ -45,33 +45,36 @@ def literal_prefixes(source: str) -> tuple[str, ...] | None:
     except (ImportError, AttributeError, re.error):
         return None
 
-    def starts(items: Sequence[Any]) -> set[str] | None:
-        i = 0
-        while i < len(items) and items[i][0] is sre.AT:  # zero-width: ^, \b
-            i += 1
-        if i == len(items):
-            return None
-        op, arg = items[i]
-        if op is sre.LITERAL:
-            literal = ""
-            while i < len(items) and items[i][0] is sre.LITERAL:
-                literal += chr(items[i][1])
-                i += 1
-            return {literal}
-        if op is sre.BRANCH:
-            out: set[str] = set()
-            for branch in arg[1]:
-                sub = starts(list(branch))
-                if sub is None:
-                    return None
-                out |= sub
-            return out
-        if op is sre.SUBPATTERN and not arg[1] and not arg[2]:  # a group that sets no flags
-            return starts(list(arg[3]))
-        return None
+    def expand(items: Sequence[Any]) -> tuple[set[str], bool] | None:
+        """Strings one of which starts every match of ``items``, and whether they are the whole match."""
+        out = {""}
+        for op, arg in items:
+            if op is sre.AT:  # zero-width (^, \\b): skipped at the start, the end of the known part after
+                if out == {""}:
+                    continue
+                return out, False
+            if op is sre.LITERAL:
+                out = {p + chr(arg) for p in out}
+                continue
+            if op is sre.SUBPATTERN and not arg[1] and not arg[2]:  # a group that sets no flags
+                alternatives = [expand(list(arg[3]))]
+            elif op is sre.BRANCH:
+                alternatives = [expand(list(branch)) for branch in arg[1]]
+            else:
+                alternatives = [None]
+            if any(a is None for a in alternatives):
+                return (out, False) if out != {""} else None
+            tails = set().union(*(a[0] for a in alternatives))  # type: ignore[index]
+            if len(out) * len(tails) > 64:
+                return (out, False) if out != {""} else (tails, False)
+            out = {p + t for p in out for t in tails}
+            if not all(a[1] for a in alternatives):  # type: ignore[index]
+                return out, False
+        return out, True
 
-    found = starts(list(tree.data)) if not tree.state.flags & ~re.UNICODE else None
-    if not found:
+    expanded = expand(list(tree.data)) if not tree.state.flags & ~re.UNICODE else None
+    found = expanded[0] if expanded else set()
+    if not found or "" in found:
         return None
     # "article" covers "article suivant": keep only the strings that contain no other one.
     return tuple(sorted(f for f in found if not any(g != f and g in f for g in found)))

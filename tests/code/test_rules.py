@@ -63,7 +63,7 @@ def test_lower_case_fast_path_only_where_it_is_exact(source: str, safe: bool) ->
         (r"\bnewsletter\b|\bcookies?\b", ("cookie", "newsletter")),
         (r"^(article suivant|article précédent|lire aussi)\b", ("article précédent", "article suivant", "lire aussi")),
         (r"^(article|article suivant)\b", ("article",)),  # "article" covers "article suivant"
-        (r"(?:\baccus\w*)|(?:\bviol(é|er)\w*)", ("accus", "viol")),
+        (r"(?:\baccus\w*)|(?:\bviol(é|er)\w*)", ("accus", "violer", "violé")),
         (r"^\d+ commentaires?$|\bcommentaire", None),  # a branch starts with a character class
         (r"a*b", None),
         (r"(?i)newsletter", None),  # flags: not a plain literal any more
@@ -71,3 +71,14 @@ def test_lower_case_fast_path_only_where_it_is_exact(source: str, safe: bool) ->
 )
 def test_literal_prefixes(source: str, prefixes: tuple[str, ...] | None) -> None:
     assert literal_prefixes(source) == prefixes
+
+
+def test_literal_prefixes_follow_groups_of_literals() -> None:
+    assert literal_prefixes(r"\b(est|était) (un|une) journaliste\b") == (
+        "est un journaliste", "est une journaliste", "était un journaliste", "était une journaliste")
+    pairs = ("aa|bb", "cc|dd", "ee|ff", "gg|hh", "ii|jj", "kk|ll", "mm|nn")
+    expected = sorted(a + b + c + d + e + f for a in ("aa", "bb") for b in ("cc", "dd") for c in ("ee", "ff")
+                      for d in ("gg", "hh") for e in ("ii", "jj") for f in ("kk", "ll"))
+    assert literal_prefixes(r"\b" + "".join(f"({p})" for p in pairs) + "x") == tuple(expected)  # 64 at most
+    assert literal_prefixes(r"(?:ab|)c") == ("c",)  # matches start with "abc" or "c": both contain "c"
+    assert literal_prefixes(r"(?:ab|)") is None  # the empty match: no literal to look for
