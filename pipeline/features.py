@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from pipeline.rules import RuleSet, literal_prefixes
+from pipeline.rules import RuleSet, required_literals
 
 Record = dict[str, Any]
 
@@ -524,7 +524,7 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         # Matched against the lower-cased sentence without re.IGNORECASE: about twice as fast.
         sources = ["|".join(f"(?:{p})" for p in self.cues[g]) for g in self.groups_]
         self.patterns_ = [re.compile(source) for source in sources]
-        self.prefixes_ = [literal_prefixes(source) for source in sources]
+        self.literals_ = [required_literals(source) for source in sources]
         return self
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -535,9 +535,9 @@ class CueFeatures(BaseEstimator, TransformerMixin):
 
     def _counts(self, text: str) -> list[float]:
         text = text.lower()
-        # A group none of whose literal prefixes occurs in the text has no match: skip the regex.
+        # A group none of whose required literals occurs in the text has no match: skip the regex.
         return [math.log1p(len(p.findall(text))) if pre is None or any(x in text for x in pre) else 0.0
-                for p, pre in zip(self.patterns_, self.prefixes_)]
+                for p, pre in zip(self.patterns_, self.literals_)]
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
         width = len(self.patterns_) * (2 if self.quote_context else 1)

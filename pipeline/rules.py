@@ -28,14 +28,17 @@ VOTES_CACHE_MAX = 200_000
 _LOADED: dict[str, dict[str, Any]] = {}
 
 
-def literal_prefixes(source: str) -> tuple[str, ...] | None:
-    """Literal strings one of which starts every match of the regular expression ``source``, or None.
+def required_literals(source: str) -> tuple[str, ...] | None:
+    """Literal strings one of which occurs in every match of the regular expression ``source``, or None.
 
-    ``\\bnewsletter\\b|\\bcookies?\\b`` gives ``("newsletter", "cookie")``: a text that
-    contains neither cannot match, which a substring test tells far faster
-    than the regular expression engine.  None when some match could start
-    otherwise (a character class, a repeat, an empty branch) or the pattern
-    sets flags.  Relies on the standard library's regular expression parser.
+    ``\\bnewsletter\\b|^\\d+ commentaires?$`` gives ``("newsletter", " commentaire")``:
+    a text that contains neither cannot match, which a substring test tells
+    far faster than the regular expression engine.  For each branch the most
+    telling candidate is kept: the literal strings a match starts with (groups
+    of literal alternatives included: ``(est|était) un`` gives ``est un`` and
+    ``était un``) or a literal run anywhere in it.  None when some branch has
+    no such string or the pattern sets flags.  Relies on the standard
+    library's regular expression parser.
     """
     try:
         from re import _constants as sre
@@ -72,9 +75,37 @@ def literal_prefixes(source: str) -> tuple[str, ...] | None:
                 return out, False
         return out, True
 
-    expanded = expand(list(tree.data)) if not tree.state.flags & ~re.UNICODE else None
-    found = expanded[0] if expanded else set()
-    if not found or "" in found:
+    def required(items: Sequence[Any]) -> set[str] | None:
+        """Strings one of which occurs in every match of the sequence ``items``."""
+        candidates = []
+        prefix = expand(items)
+        if prefix and "" not in prefix[0]:
+            candidates.append(prefix[0])
+        run = ""
+        for op, arg in list(items) + [(None, None)]:
+            if op is sre.LITERAL:
+                run += chr(arg)
+                continue
+            if run:
+                candidates.append({run})
+                run = ""
+            if op is sre.SUBPATTERN and not arg[1] and not arg[2]:
+                inner = required(list(arg[3]))
+            elif op is sre.BRANCH:
+                branches = [required(list(branch)) for branch in arg[1]]
+                inner = None if any(b is None for b in branches) else set().union(*branches)  # type: ignore[arg-type]
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:  # repeated at least once
+                inner = required(list(arg[2]))
+            else:
+                inner = None
+            if inner and "" not in inner:
+                candidates.append(inner)
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: (min(map(len, c)), -len(c)))  # longest shortest string, then fewest
+
+    found = required(list(tree.data)) if not tree.state.flags & ~re.UNICODE else None
+    if not found:
         return None
     # "article" covers "article suivant": keep only the strings that contain no other one.
     return tuple(sorted(f for f in found if not any(g != f and g in f for g in found)))
@@ -87,17 +118,17 @@ class Pattern:
     A pattern with no upper-case letter outside its escapes is compiled
     without ``re.IGNORECASE`` and matched against the lower-cased text, which
     gives the same answer about twice as fast; such a pattern is only run at
-    all when the text contains one of its :func:`literal_prefixes`.
+    all when the text contains one of its :func:`required_literals`.
     """
 
     regex: re.Pattern[str]
     on_lower: bool
-    prefixes: tuple[str, ...] | None = None
+    literals: tuple[str, ...] | None = None
 
     def matches(self, text: str, lowered: str, whole: bool) -> bool:
         if not self.on_lower:
             return bool(self.regex.fullmatch(text) if whole else self.regex.search(text))
-        if self.prefixes is not None and not any(p in lowered for p in self.prefixes):
+        if self.literals is not None and not any(p in lowered for p in self.literals):
             return False
         return bool(self.regex.fullmatch(lowered) if whole else self.regex.search(lowered))
 
@@ -148,7 +179,7 @@ def _compile(name: str, source: str) -> Pattern:
     on_lower = _lower_case_safe(source)
     try:
         regex = re.compile(source, 0 if on_lower else re.IGNORECASE)
-        return Pattern(regex, on_lower, literal_prefixes(source) if on_lower else None)
+        return Pattern(regex, on_lower, required_literals(source) if on_lower else None)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
 

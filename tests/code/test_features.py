@@ -102,8 +102,26 @@ def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list
     from pipeline.train import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
-    assert any(p is not None for p in cues.prefixes_)  # the prefilter is in use
+    assert any(p is not None for p in cues.literals_)  # the prefilter is in use
     texts = [row["text"] for row in seed_sentences] + ["Pas de commentaire ?", "N'a pas répondu", "", "IA et OpenAI"]
     for text in texts:
         plain = [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
         assert cues._counts(text) == plain, text
+
+
+_CUE_PIECES = st.sampled_from([
+    "Microsoft a répondu", "porte-parole de Microsoft", "selon Twitter", "Musk a accusé", "la lettre indique",
+    "OpenAI", "ChatGPT", "critique", "n'a pas", "n'a pas encore répondu", "demandes de commentaire", "sans commentaire",
+    "nous", "notre", "pas", "ne", "jamais", "?", "«", "»", "toutefois", "mention", "emoji", " ", ". ", "x", "IA", "ia",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_CUE_PIECES, max_size=15).map("".join))
+def test_cue_prefilter_never_changes_a_count(text: str) -> None:
+    import math
+
+    from pipeline.train import load_yaml
+
+    cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
+    assert cues._counts(text) == [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.rules import RuleSet, _lower_case_safe, literal_prefixes
+from pipeline.rules import RuleSet, _lower_case_safe, required_literals
 
 RULES = RuleSet.from_file("configs/rules.yaml")
 _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
@@ -58,27 +58,28 @@ def test_lower_case_fast_path_only_where_it_is_exact(source: str, safe: bool) ->
 
 
 @pytest.mark.parametrize(
-    ("source", "prefixes"),
+    ("source", "literals"),
     [
         (r"\bnewsletter\b|\bcookies?\b", ("cookie", "newsletter")),
         (r"^(article suivant|article précédent|lire aussi)\b", ("article précédent", "article suivant", "lire aussi")),
         (r"^(article|article suivant)\b", ("article",)),  # "article" covers "article suivant"
         (r"(?:\baccus\w*)|(?:\bviol(é|er)\w*)", ("accus", "violer", "violé")),
-        (r"^\d+ commentaires?$|\bcommentaire", None),  # a branch starts with a character class
-        (r"a*b", None),
+        (r"^\d+ commentaires?$|\bcommentaire", ("commentaire",)),  # a literal run need not start the match
+        (r"a*b", ("b",)),
+        (r"\d+x?", None),
         (r"(?i)newsletter", None),  # flags: not a plain literal any more
     ],
 )
-def test_literal_prefixes(source: str, prefixes: tuple[str, ...] | None) -> None:
-    assert literal_prefixes(source) == prefixes
+def test_required_literals(source: str, literals: tuple[str, ...] | None) -> None:
+    assert required_literals(source) == literals
 
 
-def test_literal_prefixes_follow_groups_of_literals() -> None:
-    assert literal_prefixes(r"\b(est|était) (un|une) journaliste\b") == (
+def test_required_literals_follow_groups_of_literals() -> None:
+    assert required_literals(r"\b(est|était) (un|une) journaliste\b") == (
         "est un journaliste", "est une journaliste", "était un journaliste", "était une journaliste")
     pairs = ("aa|bb", "cc|dd", "ee|ff", "gg|hh", "ii|jj", "kk|ll", "mm|nn")
     expected = sorted(a + b + c + d + e + f for a in ("aa", "bb") for b in ("cc", "dd") for c in ("ee", "ff")
                       for d in ("gg", "hh") for e in ("ii", "jj") for f in ("kk", "ll"))
-    assert literal_prefixes(r"\b" + "".join(f"({p})" for p in pairs) + "x") == tuple(expected)  # 64 at most
-    assert literal_prefixes(r"(?:ab|)c") == ("c",)  # matches start with "abc" or "c": both contain "c"
-    assert literal_prefixes(r"(?:ab|)") is None  # the empty match: no literal to look for
+    assert required_literals(r"\b" + "".join(f"({p})" for p in pairs) + "x") == tuple(expected)  # 64 at most
+    assert required_literals(r"(?:ab|)c") == ("c",)  # matches start with "abc" or "c": both contain "c"
+    assert required_literals(r"(?:ab|)") is None  # the empty match: no literal to look for
