@@ -152,7 +152,7 @@ class TokenAnalyzer:
     #: (min_n, max_n) of joined n-grams of adjacent token keys; (1, 1) joins nothing.
     join_range: tuple[int, int] = (1, 1)
 
-    def split(self, text: str) -> list[str]:
+    def split(self, text: str) -> Sequence[str]:
         raise NotImplementedError
 
     def token_terms(self, token: str) -> tuple[str, list[str]]:
@@ -177,6 +177,11 @@ class TokenAnalyzer:
         return terms
 
 
+#: The word tokens of the last sentences split (about one batch of articles).
+_SPLIT_MEMO: dict[str, tuple[str, ...]] = {}
+_SPLIT_MEMO_MAX = 8192
+
+
 class FrenchAnalyzer(TokenAnalyzer):
     """French word n-grams: lower-cased, accent-free, elisions split, optionally stemmed.
 
@@ -196,16 +201,19 @@ class FrenchAnalyzer(TokenAnalyzer):
     def join_range(self) -> tuple[int, int]:  # type: ignore[override]
         return self.ngram_range  # type: ignore[return-value]
 
-    def split(self, text: str) -> list[str]:
-        return _TOKEN.findall(_ELISION.sub(r"\1 ", text).lower())
+    def split(self, text: str) -> Sequence[str]:
+        # Both models split the same sentences, one after the other: the second reads a small memo.
+        tokens = _SPLIT_MEMO.get(text)
+        if tokens is None:
+            tokens = tuple(_TOKEN.findall(_ELISION.sub(r"\1 ", text).lower()))
+            if len(_SPLIT_MEMO) >= _SPLIT_MEMO_MAX:
+                _SPLIT_MEMO.clear()
+            _SPLIT_MEMO[text] = tokens
+        return tokens
 
     def token_terms(self, token: str) -> tuple[str, list[str]]:
         key = _stem_token(token) if self.stem else strip_accents(token)
         return key, ([key] if self.ngram_range[0] <= 1 else [])
-
-    def tokens(self, text: str) -> list[str]:
-        """The normalised words of ``text`` (the unigrams, in order)."""
-        return [self.token_terms(t)[0] for t in self.split(text)]
 
 
 class CharNgramAnalyzer(TokenAnalyzer):
@@ -367,8 +375,8 @@ def _shape(text: str) -> list[float]:
         math.log1p(n_words),
         1.0 if _END_PUNCT.search(text) else 0.0,
         digits / n_chars,
-        1.0 if _DATE.search(text) else 0.0,
-        1.0 if _TIME.search(text) else 0.0,
+        1.0 if digits and _DATE.search(text) else 0.0,  # both patterns need a digit
+        1.0 if digits and _TIME.search(text) else 0.0,
         caps / n_words if n_words else 0.0,
         upper_words / n_words if n_words else 0.0,
         1.0 if text.rstrip().endswith(":") else 0.0,
