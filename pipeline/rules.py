@@ -175,13 +175,19 @@ def _lower_case_safe(source: str) -> bool:
     return True
 
 
+#: required_literals() of the patterns compiled in this process (saved models bring theirs along).
+_KNOWN_LITERALS: dict[str, tuple[str, ...] | None] = {}
+
+
 def _compile(name: str, source: str) -> Pattern:
     on_lower = _lower_case_safe(source)
     try:
         regex = re.compile(source, 0 if on_lower else re.IGNORECASE)
-        return Pattern(regex, on_lower, required_literals(source) if on_lower else None)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
+    if on_lower and source not in _KNOWN_LITERALS:
+        _KNOWN_LITERALS[source] = required_literals(source)
+    return Pattern(regex, on_lower, _KNOWN_LITERALS[source] if on_lower else None)
 
 
 class RuleSet:
@@ -226,7 +232,10 @@ class RuleSet:
         self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"spec": self.spec}  # a saved model keeps the rules as written; they are compiled on load
+        # A saved model keeps the rules as written (compiled on load) and their required literals
+        # (working them out parses every pattern: a few ms each, on predict()'s cold start).
+        patterns = [p for r in self.rules for p in (r.pattern, r.previous) if p is not None and p.on_lower]
+        return {"spec": self.spec, "literals": {p.regex.pattern: p.literals for p in patterns}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Rule sets loaded with the same rules (the boilerplate model holds two: its features and its
@@ -234,6 +243,8 @@ class RuleSet:
         key = json.dumps(state["spec"], sort_keys=True, ensure_ascii=False)
         shared = _LOADED.get(key)
         if shared is None:
+            for source, literals in state.get("literals", {}).items():
+                _KNOWN_LITERALS.setdefault(source, None if literals is None else tuple(literals))
             self.__init__(state["spec"])  # type: ignore[misc]
             _LOADED[key] = self.__dict__
         else:
