@@ -246,10 +246,11 @@ def flat_metrics(summary: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def measure_throughput(model_file: Path, min_sentences: int) -> dict[str, float]:
+def measure_throughput(model_file: Path, min_sentences: int, repeats: int = 3) -> dict[str, float]:
     """Warm end-to-end ``predict()`` throughput of the trained model on shuffled copies of the seed articles.
 
-    Raw article text in, results out, one process.  Recorded so that the
+    Raw article text in, results out, one process; the best of ``repeats``
+    runs, each on copies no other run has seen.  Recorded so that the
     experiments table shows each variant's speed next to its quality; the
     benchmark script (``python -m pipeline.bench``) is the full measurement.
     """
@@ -258,12 +259,18 @@ def measure_throughput(model_file: Path, min_sentences: int) -> dict[str, float]
     from pipeline.bench import seed_corpus
     from pipeline.predict import predict
 
-    corpus = seed_corpus(model_file, min_sentences, first_copy=1)  # shuffled copies, not the warm-up seeds
-    start = time.perf_counter()
-    n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
-    seconds = time.perf_counter() - start
-    return {"sentences_per_second": round(n / seconds, 1), "n_sentences": n,
-            "megabytes_per_second": round(sum(len(t.encode()) for t in corpus) / seconds / 1e6, 3)}
+    best: dict[str, float] = {}
+    first_copy = 1  # copy 0, the seeds themselves, warmed the model up
+    for _ in range(repeats):
+        corpus = seed_corpus(model_file, min_sentences, first_copy=first_copy)
+        first_copy += len(corpus)
+        start = time.perf_counter()
+        n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
+        seconds = time.perf_counter() - start
+        if not best or n / seconds > best["sentences_per_second"]:
+            best = {"sentences_per_second": round(n / seconds, 1), "n_sentences": n,
+                    "megabytes_per_second": round(sum(len(t.encode()) for t in corpus) / seconds / 1e6, 3)}
+    return best
 
 
 def log_to_mlflow(params: dict[str, Any], summary: dict[str, Any], artifacts: list[Path],
