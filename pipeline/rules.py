@@ -278,14 +278,14 @@ class RuleSet:
             if len(self._votes_cache) >= VOTES_CACHE_MAX:
                 self._votes_cache.clear()
             self._votes_cache[text] = votes
-        if not any(votes[i] for i in self._previous_rules):
-            return votes
-        prev = previous.strip()
-        lowered_prev = prev.lower()
-        return tuple(
-            v and (r.previous is None or r.previous.matches(prev, lowered_prev, whole=True))
-            for v, r in zip(votes, self.boilerplate_rules)
-        )
+        out = None
+        for i in self._previous_rules:  # rules that also need the previous sentence to match
+            if votes[i]:
+                prev = previous.strip()
+                if not self.boilerplate_rules[i].previous.matches(prev, prev.lower(), whole=True):  # type: ignore[union-attr]
+                    out = out or list(votes)
+                    out[i] = False
+        return votes if out is None else tuple(out)
 
     def boilerplate(self, text: str, previous: str = "") -> bool | None:
         """True when any boilerplate rule fires, else None (abstain)."""
