@@ -8,7 +8,10 @@ neighbours, headline).  Keeping records as plain dicts (no pandas) keeps
 * :class:`TextField` selects one text field for a vectoriser;
 * :class:`FrenchAnalyzer` lower-cases, strips accents, splits elisions
   (``l'avocat`` → ``l avocat``), stems with NLTK's French Snowball stemmer and
-  makes word n-grams;
+  makes word n-grams; :class:`CharNgramAnalyzer` makes character n-grams
+  inside words;
+* :class:`CachedTfidfVectorizer`: ``TfidfVectorizer`` whose ``transform``
+  looks terms up once per distinct token (same matrix, several times faster);
 * :class:`PageFeatures`: position, length, shape, date/time patterns,
   capitalisation, similarity to the headline, the neighbours' shape, and the
   labelling-rule votes (boilerplate model);
