@@ -34,7 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from pipeline.rules import RuleSet, required_literals
+from pipeline.rules import RuleSet, has_upper_case, required_literals
 
 Record = dict[str, Any]
 
@@ -307,12 +307,16 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         hits = list(map(cache.get, tokens))  # (key, vocabulary indices of the token's own terms)
         if None in hits:
             for i, hit in enumerate(hits):
+                if hit is not None:
+                    continue
+                hit = cache.get(tokens[i])  # met earlier in this batch
                 if hit is None:
                     key, terms = analyzer.token_terms(tokens[i])
-                    hits[i] = (key, np.array([vocab[t] for t in terms if t in vocab], dtype=np.int64))
+                    hit = (key, np.array([vocab[t] for t in terms if t in vocab], dtype=np.int64))
                     if len(cache) >= TOKEN_CACHE_MAX:
                         cache.clear()
-                    cache[tokens[i]] = hits[i]
+                    cache[tokens[i]] = hit
+                hits[i] = hit
         n_tokens = np.fromiter(map(len, tokens_per_doc), dtype=np.int64, count=n_docs)
         ids = list(map(itemgetter(1), hits))
         # Each token's own terms, document after document: a CSR matrix as it stands.
@@ -502,9 +506,6 @@ def continues_quotation(record: Record) -> bool:
     return prev.count("«") > prev.count("»") or text.count("»") > text.count("«")
 
 
-_UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
-
-
 class CueFeatures(BaseEstimator, TransformerMixin):
     """Counts of attribution and framing cues (``configs/cues.yaml``), one column per group.
 
@@ -530,7 +531,7 @@ class CueFeatures(BaseEstimator, TransformerMixin):
         self.groups_ = sorted((self.cues or {}).keys())
         for g in self.groups_:
             for p in self.cues[g]:
-                if _UPPER_OUTSIDE_ESCAPE.search(p):
+                if has_upper_case(p):
                     raise ValueError(f"cue group {g!r}: write patterns in lower case (they match lower-cased text): {p!r}")
         # Matched against the lower-cased sentence without re.IGNORECASE: about twice as fast.
         sources = ["|".join(f"(?:{p})" for p in self.cues[g]) for g in self.groups_]

@@ -117,8 +117,9 @@ class Pattern:
 
     A pattern with no upper-case letter outside its escapes is compiled
     without ``re.IGNORECASE`` and matched against the lower-cased text, which
-    gives the same answer about twice as fast; such a pattern is only run at
-    all when the text contains one of its :func:`required_literals`.
+    gives the same answer about twice as fast (letters whose lower case is two
+    characters, such as the dotted capital I, aside); such a pattern is only
+    run at all when the text contains one of its :func:`required_literals`.
     """
 
     regex: re.Pattern[str]
@@ -157,6 +158,13 @@ class Rule:
 
 
 _UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
+
+
+def has_upper_case(source: str) -> bool:
+    """Whether the regular expression ``source`` has an upper-case letter outside its escapes (``\\W`` is fine)."""
+    return bool(_UPPER_OUTSIDE_ESCAPE.search(source))
+
+
 _CODE_ESCAPE = re.compile(r"\\[xuUN]")
 _RANGE = re.compile(r"(.)-(.)")
 
@@ -167,7 +175,7 @@ def _lower_case_safe(source: str) -> bool:
     Conservative: no upper-case letter outside escapes, no character given by
     code (``\\x41``, ``\\N{…}``), and no ``a-b`` that could be a range over upper-case letters.
     """
-    if _UPPER_OUTSIDE_ESCAPE.search(source) or _CODE_ESCAPE.search(source):
+    if has_upper_case(source) or _CODE_ESCAPE.search(source):
         return False
     for lo, hi in _RANGE.findall(source):
         if ord(lo) <= ord(hi) and any(ord(lo) <= c <= ord(hi) for c in (*range(65, 91), *range(192, 223))):
