@@ -121,7 +121,7 @@ def strip_accents(text: str) -> str:
 
 #: word -> accent-free stem (a bounded cache shared by all analysers).
 _STEM_CACHE: dict[str, str] = {}
-_STEM_CACHE_MAX = 500_000
+_STEM_CACHE_MAX = 100_000
 _STEMMER = None
 
 
@@ -247,7 +247,7 @@ class CharNgramAnalyzer(TokenAnalyzer):
 
 
 #: Distinct tokens whose vocabulary indices a vectoriser keeps (per vectoriser).
-TOKEN_CACHE_MAX = 200_000
+TOKEN_CACHE_MAX = 50_000
 _TERM_SEP = "\x00"
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from pipeline import config
 
 #: Distinct sentences whose text-pattern votes a rule set keeps.
-VOTES_CACHE_MAX = 200_000
+VOTES_CACHE_MAX = 50_000
 #: State of the rule sets unpickled in this process, by their rules (see RuleSet.__setstate__).
 _LOADED: dict[str, dict[str, Any]] = {}
 

@@ -125,3 +125,13 @@ def test_cue_prefilter_never_changes_a_count(text: str) -> None:
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
     assert cues._counts(text) == [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
+
+
+def test_token_cache_stays_bounded_and_results_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.features as features
+
+    monkeypatch.setattr(features, "TOKEN_CACHE_MAX", 10)
+    slow, fast = _pair(FrenchAnalyzer((1, 2), stem=False))
+    texts = [f"mot{i} autre{i} Microsoft a refusé de payer" for i in range(40)]
+    _assert_same(slow.transform(texts), fast.transform(texts))
+    assert len(fast.__dict__["_token_cache"]) <= 10
