@@ -547,9 +547,17 @@ class CueFeatures(BaseEstimator, TransformerMixin):
 
     def _counts(self, text: str) -> list[float]:
         text = text.lower()
-        # A group none of whose required literals occurs in the text has no match: skip the regex.
-        return [math.log1p(len(p.findall(text))) if pre is None or any(x in text for x in pre) else 0.0
-                for p, pre in zip(self.patterns_, self.literals_)]
+        out = []
+        for pattern, literals in zip(self.patterns_, self.literals_):
+            if literals is not None:  # none of the literals every match needs is in the text: no match
+                for literal in literals:
+                    if literal in text:
+                        break
+                else:
+                    out.append(0.0)
+                    continue
+            out.append(math.log1p(len(pattern.findall(text))))
+        return out
 
     def transform(self, X: Sequence[Record]) -> np.ndarray:
         width = len(self.patterns_) * (2 if self.quote_context else 1)
