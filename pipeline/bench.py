@@ -57,13 +57,13 @@ def shuffled_copy(text: str, copy: int) -> str:
     return "\n".join(lines)
 
 
-def seed_corpus(model: str | Path, min_sentences: int, first_copy: int = 0) -> list[str]:
-    """At least ``min_sentences`` sentences of article text: copies of the seed articles.
+def seed_corpora(model: str | Path, min_sentences: int, count: int) -> list[list[str]]:
+    """``count`` corpora of article text, each of at least ``min_sentences`` sentences.
 
-    Copy 0 is the seeds as they are; copy ``k`` has each line's words shuffled
-    (:func:`shuffled_copy`).  Corpora with different ``first_copy`` share no
-    shuffled sentence, so repeated measurements do not read each other's memos.
-    Also warms the model (it scores the seeds once to count their sentences).
+    Each corpus is shuffled copies of the seed articles (:func:`shuffled_copy`),
+    and no two corpora share a copy, so repeated measurements do not read each
+    other's memos.  The seeds themselves (copy 0) are scored once to count
+    their sentences, which also warms the model up, and are in no corpus.
     """
     from pipeline.clean import read_manifest
     from pipeline.io import read_text
@@ -72,7 +72,8 @@ def seed_corpus(model: str | Path, min_sentences: int, first_copy: int = 0) -> l
     texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
     per_round = max(sum(len(r.sentences) for r in predict(texts, model=model)), 1)
     copies = max(1, -(-min_sentences // per_round))
-    return [shuffled_copy(t, k) for k in range(first_copy, first_copy + copies) for t in texts]
+    return [[shuffled_copy(t, k) for k in range(1 + j * copies, 1 + (j + 1) * copies) for t in texts]
+            for j in range(count)]
 
 
 def _cold_starts(model: str, repeats: int) -> tuple[float, float]:
@@ -112,20 +113,15 @@ def main(argv: list[str] | None = None) -> None:
     cold_predict, cold_sklearn = _cold_starts(model, args.cold_repeats)
 
     m = load_model(model)
-    from pipeline.clean import read_manifest
-
-    n_copies = len(seed_corpus(model, args.min_sentences)) // len(read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR))
+    corpora = seed_corpora(model, args.min_sentences, 2 * args.repeats)
     best_e2e = best_floor = float("inf")
-    for repeat in range(args.repeats):
-        # Fresh sentences for each measurement (copy 0, the seeds themselves, warmed the model up):
-        # end to end on one set of shuffled copies, the floor on another.
-        corpus = seed_corpus(model, args.min_sentences, first_copy=1 + 2 * repeat * n_copies)
+    for corpus, floor_corpus in zip(corpora[::2], corpora[1::2]):
+        # Fresh sentences for each measurement: end to end on one corpus, the floor on another.
         start = time.perf_counter()
         n_sentences = sum(len(r.sentences) for r in predict(corpus, model=model))
         seconds = time.perf_counter() - start
         if seconds / n_sentences < best_e2e:
             best_e2e, e2e_corpus = seconds / n_sentences, (len(corpus), n_sentences, sum(len(t.encode()) for t in corpus))
-        floor_corpus = seed_corpus(model, args.min_sentences, first_copy=1 + (2 * repeat + 1) * n_copies)
         records = [r for doc, text in enumerate(floor_corpus) for r in m.prepare(text, doc)[1]]
         start = time.perf_counter()
         m.score(records)

@@ -256,14 +256,11 @@ def measure_throughput(model_file: Path, min_sentences: int, repeats: int = 3) -
     """
     import time
 
-    from pipeline.bench import seed_corpus
+    from pipeline.bench import seed_corpora
     from pipeline.predict import predict
 
     best: dict[str, float] = {}
-    first_copy = 1  # copy 0, the seeds themselves, warmed the model up
-    for _ in range(repeats):
-        corpus = seed_corpus(model_file, min_sentences, first_copy=first_copy)
-        first_copy += len(corpus)
+    for corpus in seed_corpora(model_file, min_sentences, repeats):
         start = time.perf_counter()
         n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
         seconds = time.perf_counter() - start

@@ -326,7 +326,7 @@ class CachedTfidfVectorizer(TfidfVectorizer):
         X = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n_docs, len(vocab)))
         lo, hi = analyzer.join_range
         keys = list(map(itemgetter(0), hits)) if hi > 1 else []
-        token_doc = np.repeat(np.arange(n_docs), n_tokens)
+        token_doc = np.repeat(np.arange(n_docs), n_tokens) if keys else None
         rows, cols = [], []
         for n in range(max(lo, 2), min(hi, len(keys)) + 1):
             # Every run of n adjacent tokens, kept where it lies within one document and is in the vocabulary.
@@ -453,7 +453,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 1.0 if prev and _END_PUNCT.search(prev) else 0.0,
                 math.log1p(len(nxt)),
                 1.0 if nxt and _END_PUNCT.search(nxt) else 0.0,
-                *self._votes(r["text"], r["prev_text"]),
+                *self._votes(r["text"], prev),
             ]
             rows.append(row)
         return np.asarray(rows, dtype=float).reshape(len(rows), -1)

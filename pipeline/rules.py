@@ -6,7 +6,7 @@ Each rule votes for one label or abstains.  A rule matches the sentence text
 bare photo label is a caption" is such a rule.
 
 The ``label`` stage uses the votes for sentences that have no hand label; the
-boilerplate model uses them as features and, with ``rule_override``, as a
+boilerplate model uses them as features and, with ``rule_floor``, as a
 floor on its probability.  :meth:`RuleSet.precision_on` measures each rule
 against gold labels.
 """
@@ -149,16 +149,21 @@ class Rule:
     whole: bool  # fullmatch instead of search
     previous: Pattern | None = None  # full match required on the previous sentence
 
-    def fires(self, text: str, previous: str = "", lowered: str | None = None) -> bool:
-        """Whether the rule votes for ``text`` (``lowered``: ``text.strip().lower()``, if already computed)."""
-        if self.previous is not None:
-            prev = previous.strip()
-            if not self.previous.matches(prev, prev.lower(), whole=True):
-                return False
-        if self.pattern is None:
+    def fires(self, text: str, previous: str = "") -> bool:
+        """Whether the rule votes for ``text``, coming after ``previous``."""
+        stripped = text.strip()
+        return self.accepts_previous(previous) and self.matches_text(stripped, stripped.lower())
+
+    def matches_text(self, stripped: str, lowered: str) -> bool:
+        """The text part of the rule, given the stripped sentence and its lower case."""
+        return self.pattern is None or self.pattern.matches(stripped, lowered, self.whole)
+
+    def accepts_previous(self, previous: str) -> bool:
+        """The previous-sentence part of the rule (true for rules without one)."""
+        if self.previous is None:
             return True
-        text = text.strip()
-        return self.pattern.matches(text, text.lower() if lowered is None else lowered, self.whole)
+        prev = previous.strip()
+        return self.previous.matches(prev, prev.lower(), whole=True)
 
 
 _UPPER_OUTSIDE_ESCAPE = re.compile(r"(?<!\\)[A-ZÀ-ÖØ-Þ]")
@@ -286,17 +291,15 @@ class RuleSet:
         if votes is None:
             stripped = text.strip()
             lowered = stripped.lower()
-            votes = tuple(r.pattern is None or r.pattern.matches(stripped, lowered, r.whole) for r in self.boilerplate_rules)
+            votes = tuple(r.matches_text(stripped, lowered) for r in self.boilerplate_rules)
             if len(self._votes_cache) >= VOTES_CACHE_MAX:
                 self._votes_cache.clear()
             self._votes_cache[text] = votes
         out = None
         for i in self._previous_rules:  # rules that also need the previous sentence to match
-            if votes[i]:
-                prev = previous.strip()
-                if not self.boilerplate_rules[i].previous.matches(prev, prev.lower(), whole=True):  # type: ignore[union-attr]
-                    out = out or list(votes)
-                    out[i] = False
+            if votes[i] and not self.boilerplate_rules[i].accepts_previous(previous):
+                out = out or list(votes)
+                out[i] = False
         return votes if out is None else tuple(out)
 
     def boilerplate(self, text: str, previous: str = "") -> bool | None:
