@@ -4,7 +4,7 @@
 package is cheap: scikit-learn, NLTK and the model load on the first call.
 """
 
-from pipeline.predict import (
+from pipeline.serve.predict import (
     ArticleResult,
     ArticleSummary,
     ModelInfo,

@@ -1,6 +1,6 @@
 """One source of truth: repository paths, label names and parameter loading.
 
-Every stage and the public :func:`pipeline.predict` read their constants from
+Every stage and the public :func:`pipeline.serve.predict` read their constants from
 here, so a label name or a path is spelled once.  This module must stay cheap to
 import: it is on the path of ``import pipeline``.
 """

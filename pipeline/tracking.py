@@ -1,7 +1,7 @@
 """MLflow set-up: a local SQLite store by default, no telemetry, bounded network waits.
 
 Import this module only where tracking is needed: importing MLflow costs
-about 1.6 s, which :func:`pipeline.predict` must not pay.
+about 1.6 s, which :func:`pipeline.serve.predict` must not pay.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ if os.environ.get("CI"):
 @pytest.fixture(scope="session")
 def seed_sentences() -> list[dict]:
     """The seed articles cleaned and segmented in-process, as the stages do."""
-    from pipeline.clean import clean_articles, default_cleaner, read_manifest
-    from pipeline.segment import default_segmenter, segment_records
+    from pipeline.core.clean import clean_articles, default_cleaner, read_manifest
+    from pipeline.core.segment import default_segmenter, segment_records
 
     articles = read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)
     records = clean_articles(articles, config.SEEDS_DIR, default_cleaner())
@@ -34,9 +34,9 @@ def seed_sentences() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def labelled_rows(seed_sentences: list[dict]) -> list[dict]:
-    from pipeline.annotations import load_annotations
-    from pipeline.label import label_rows
-    from pipeline.rules import RuleSet
+    from pipeline.labelling.annotations import load_annotations
+    from pipeline.stages.label import label_rows
+    from pipeline.core.rules import RuleSet
 
     params = config.load_params()
     rows, _ = label_rows(seed_sentences, load_annotations(config.ANNOTATIONS_FILE),
@@ -47,9 +47,9 @@ def labelled_rows(seed_sentences: list[dict]) -> list[dict]:
 @pytest.fixture(scope="session")
 def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, labelled_rows: list[dict]) -> Path:
     """Train the real pipelines on the gold labels; write model.joblib and manifest.json."""
-    from pipeline.data import records_from_rows, trainable
+    from pipeline.core.data import records_from_rows, trainable
     from pipeline.io import write_json
-    from pipeline.train import build_bundle, save_bundle
+    from pipeline.stages.train import build_bundle, save_bundle
 
     params = config.load_params()
     train = trainable(records_from_rows(labelled_rows), False)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import annotations as ann_mod
-from pipeline.annotate import build_queue, export_queue, import_queue, read_filled_queue
-from pipeline.annotations import Annotation, append_annotations, load_annotations
+from pipeline.labelling import annotations as ann_mod
+from pipeline.labelling.annotate import build_queue, export_queue, import_queue, read_filled_queue
+from pipeline.labelling.annotations import Annotation, append_annotations, load_annotations
 from pipeline.io import InputError
 
 
@@ -96,8 +96,8 @@ def test_interrupted_write_leaves_previous_file_intact(tmp_path: Path, monkeypat
 
 
 def test_orphans_are_reported_and_kept(tmp_path: Path) -> None:
-    from pipeline.label import label_rows
-    from pipeline.rules import RuleSet
+    from pipeline.stages.label import label_rows
+    from pipeline.core.rules import RuleSet
 
     path = tmp_path / "labels.jsonl"
     write_rows(path, [row("kept"), row("gone", stance="pro_twitter")])
@@ -110,7 +110,7 @@ def test_orphans_are_reported_and_kept(tmp_path: Path) -> None:
 
 
 def test_resegmentation_keeps_labels_of_unchanged_sentences() -> None:
-    from pipeline.segment import sentence_keys
+    from pipeline.core.segment import sentence_keys
 
     before = sentence_keys("art", ["Un.", "Deux trois.", "Quatre."])
     after = sentence_keys("art", ["Un.", "Deux.", "Trois.", "Quatre."])  # a sentence split in two
@@ -163,12 +163,12 @@ def test_csv_missing_column(tmp_path: Path) -> None:
 
 
 def test_package_attribute_is_the_annotations_module() -> None:
-    # `from pipeline import annotations` must give the module, not a __future__ feature.
+    # `from pipeline.labelling import annotations` must give the module, not a __future__ feature.
     assert ann_mod.FIELDS[:5] == ("article_id", "key", "text", "boilerplate", "stance")
 
 
 def test_interactive_labelling_appends_each_answer_at_once(tmp_path: Path) -> None:
-    from pipeline.annotate import QueueItem, interactive
+    from pipeline.labelling.annotate import QueueItem, interactive
 
     labels = tmp_path / "labels.jsonl"
     items = [QueueItem("a", f"k{i}", f"Phrase {i}.", "", "", None, None) for i in range(4)]

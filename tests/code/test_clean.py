@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import config
-from pipeline.clean import Cleaner, CleanText, default_cleaner
-from pipeline.segment import default_segmenter
+from pipeline.core.clean import Cleaner, CleanText, default_cleaner
+from pipeline.core.segment import default_segmenter
 from pipeline.io import read_text
 
 clean = default_cleaner()

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CLI = [sys.executable, "-m", "pipeline.cli"]
+CLI = [sys.executable, "-m", "pipeline.serve.cli"]
 
 
 def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:

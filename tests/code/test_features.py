@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.features import CachedTfidfVectorizer, CharNgramAnalyzer, CueFeatures, FrenchAnalyzer, strip_accents
+from pipeline.core.features import CachedTfidfVectorizer, CharNgramAnalyzer, CueFeatures, FrenchAnalyzer, strip_accents
 
 TRAIN = [
     "Microsoft a refusé de payer l'accès à l'API de Twitter.",
@@ -99,7 +99,7 @@ def test_saved_vectoriser_keeps_its_vocabulary_and_output() -> None:
 def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list[dict]) -> None:
     import math
 
-    from pipeline.train import load_yaml
+    from pipeline.stages.train import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
     assert any(p is not None for p in cues.literals_)  # the prefilter is in use
@@ -121,14 +121,14 @@ _CUE_PIECES = st.sampled_from([
 def test_cue_prefilter_never_changes_a_count(text: str) -> None:
     import math
 
-    from pipeline.train import load_yaml
+    from pipeline.stages.train import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
     assert cues._counts(text) == [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
 
 
 def test_token_cache_stays_bounded_and_results_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.features as features
+    import pipeline.core.features as features
 
     monkeypatch.setattr(features, "TOKEN_CACHE_MAX", 10)
     slow, fast = _pair(FrenchAnalyzer((1, 2), stem=False))

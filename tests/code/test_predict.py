@@ -118,7 +118,7 @@ def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> 
 
 def test_import_and_predict_do_not_import_mlflow_or_dvc(model_path: str) -> None:
     code = (
-        "import sys, pipeline; pipeline.predict('Microsoft a refusé de payer.', model=sys.argv[1]);"
+        "import sys, pipeline; pipeline.serve.predict('Microsoft a refusé de payer.', model=sys.argv[1]);"
         "print(sorted(m for m in ('mlflow', 'dvc') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code, model_path], capture_output=True, text=True, check=True)
@@ -130,7 +130,7 @@ def test_a_retrained_model_file_is_reloaded_and_replaces_the_old_one(trained_mod
     import shutil as _shutil
     import time
 
-    predict_module = importlib.import_module("pipeline.predict")  # the module; `pipeline.predict` is the function
+    predict_module = importlib.import_module("pipeline.serve.predict")  # the module; `pipeline.serve.predict` is the function
 
     copy = tmp_path / "m"
     _shutil.copytree(trained_model_dir, copy)

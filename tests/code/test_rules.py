@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.rules import RuleSet, _lower_case_safe, required_literals
+from pipeline.core.rules import RuleSet, _lower_case_safe, required_literals
 
 RULES = RuleSet.from_file("configs/rules.yaml")
 _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [

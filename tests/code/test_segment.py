@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import default_cleaner
-from pipeline.segment import default_segmenter, sentence_keys
+from pipeline.core.clean import default_cleaner
+from pipeline.core.segment import default_segmenter, sentence_keys
 
 clean = default_cleaner()
 seg = default_segmenter()

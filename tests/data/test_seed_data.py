@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline import config
-from pipeline.annotations import load_annotations
+from pipeline.labelling.annotations import load_annotations
 
 
 def test_labels_contract_is_kept_in_the_repo() -> None:

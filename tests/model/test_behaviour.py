@@ -121,8 +121,8 @@ def test_net_stance_sign_follows_the_article(model_path: str) -> None:
 
 def test_training_is_deterministic(labelled_rows: list[dict]) -> None:
     from pipeline import config
-    from pipeline.data import records_from_rows, trainable
-    from pipeline.train import fit_models
+    from pipeline.core.data import records_from_rows, trainable
+    from pipeline.stages.train import fit_models
 
     params = config.load_params()
     records = trainable(records_from_rows(labelled_rows), False)

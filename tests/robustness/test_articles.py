@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import config
-from pipeline.clean import clean_articles, default_cleaner, read_manifest
+from pipeline.core.clean import clean_articles, default_cleaner, read_manifest
 from pipeline.io import InputError
 from tests.conftest import copy_repo, run_in
 
@@ -76,7 +76,7 @@ def test_new_article_goes_through_dvc_repro_to_the_review_queue(tmp_path: Path) 
     assert n_new >= 5 and report["coverage"]["none"] >= 1
     manifest = json.loads((repo / "models" / "manifest.json").read_text())
     assert "005_new" not in manifest["articles"]  # nothing labelled in it yet: it does not train
-    queue = run_in(repo, [sys.executable, "-m", "pipeline.cli", "annotate", "list"])
+    queue = run_in(repo, [sys.executable, "-m", "pipeline.serve.cli", "annotate", "list"])
     assert queue.returncode == 0, queue.stderr
     assert all(line.startswith("005_new\t") for line in queue.stdout.splitlines())
     assert len(queue.stdout.splitlines()) == report["coverage"]["none"] + report["coverage"]["rule"]

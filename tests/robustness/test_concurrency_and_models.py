@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import ModelIntegrityError, predict
-from pipeline.annotations import Annotation, append_annotations, load_annotations
+from pipeline.labelling.annotations import Annotation, append_annotations, load_annotations
 
 
 def test_tampered_model_is_refused_before_unpickling(trained_model_dir: Path, tmp_path: Path) -> None:

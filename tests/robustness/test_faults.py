@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.annotations import load_annotations
+from pipeline.labelling.annotations import load_annotations
 from tests.conftest import copy_repo, run_in
 
 WRITER = r"""
 import sys
 from pathlib import Path
-from pipeline.annotations import Annotation, append_annotations
+from pipeline.labelling.annotations import Annotation, append_annotations
 path = Path(sys.argv[1])
 i = 0
 while True:
@@ -62,7 +62,7 @@ def labelled_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_unreachable_tracking_server_fails_fast_and_keeps_the_model(labelled_repo: Path) -> None:
     uri = f"http://127.0.0.1:{_closed_port()}"
     start = time.monotonic()
-    result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
+    result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.stages.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
     elapsed = time.monotonic() - start
     assert result.returncode == 1
     assert "model saved to" in result.stderr and "tracking" in result.stderr.lower() and uri in result.stderr
@@ -76,7 +76,7 @@ def test_unreachable_tracking_server_can_be_a_warning(labelled_repo: Path) -> No
     params.write_text(text.replace("fail_on_tracking_error: true", "fail_on_tracking_error: false"), encoding="utf-8")
     try:
         uri = f"http://127.0.0.1:{_closed_port()}"
-        result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
+        result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.stages.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "run not tracked" in result.stderr
         manifest = json.loads((labelled_repo / "models" / "manifest.json").read_text())

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import predict
-from pipeline.clean import default_cleaner
+from pipeline.core.clean import default_cleaner
 from pipeline.io import InputError, read_text
-from pipeline.segment import default_segmenter
+from pipeline.core.segment import default_segmenter
 
 clean, seg = default_cleaner(), default_segmenter()
 FRENCH = "Twitter accuse Microsoft d'avoir abusé de ses données. Microsoft dément."
@@ -47,7 +47,7 @@ def test_odd_but_valid_files_work_in_stages_predict_and_cli(tmp_path: Path, mode
     sentences = seg.split(clean(raw))
     assert all(0 <= s.start < s.end <= len(raw) and s.text for s in sentences)
     check_result(raw, model_path)
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "predict", str(path), "--model", model_path],
+    out = subprocess.run([sys.executable, "-m", "pipeline.serve.cli", "predict", str(path), "--model", model_path],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
 
@@ -72,7 +72,7 @@ def test_wrong_encodings_and_binaries_are_refused_by_name(tmp_path: Path, model_
     path.write_bytes(data)
     with pytest.raises(InputError, match=message):
         read_text(path)
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "predict", str(path), "--model", model_path],
+    out = subprocess.run([sys.executable, "-m", "pipeline.serve.cli", "predict", str(path), "--model", model_path],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and message.split(":")[0] in out.stderr
 

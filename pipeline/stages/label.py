@@ -8,7 +8,7 @@ rule's precision on the gold rows, conflicts, and the *orphans*: annotations
 whose sentence no longer exists after a change to cleaning or segmentation.
 Orphans stay in the annotation file; they are only reported.
 
-Run as a DVC stage: ``python -m pipeline.label``.
+Run as a DVC stage: ``python -m pipeline.stages.label``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import config
-from pipeline.annotations import Annotation, annotations_by_key, load_annotations
+from pipeline.labelling.annotations import Annotation, annotations_by_key, load_annotations
 from pipeline.io import read_jsonl, run_stage, write_json, write_jsonl
-from pipeline.rules import RuleSet
+from pipeline.core.rules import RuleSet
 
 log = logging.getLogger(__name__)
 

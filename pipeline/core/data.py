@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from pipeline.features import Record, context_records
+from pipeline.core.features import Record, context_records
 
 
 def records_from_rows(rows: Sequence[dict[str, Any]]) -> list[Record]:

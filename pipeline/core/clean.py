@@ -27,12 +27,11 @@ Passes, in order:
    line), furniture labels glued to the next word (``Article suivantLes``);
 8. spaces at line ends go, runs of blank lines become one blank line.
 
-Run as a DVC stage: ``python -m pipeline.clean``.
+Run as a DVC stage: ``python -m pipeline.core.clean``.
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 import difflib
 import hashlib
@@ -42,10 +41,12 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline import config
-from pipeline.io import InputError, read_text, run_stage, write_jsonl
+from pipeline.io import InputError, read_text
+
+if TYPE_CHECKING:
+    from pipeline.params import CleanParams
 
 log = logging.getLogger(__name__)
 
@@ -313,9 +314,9 @@ class Cleaner:
             self._glued = None
 
     @classmethod
-    def from_params(cls, params: dict[str, Any]) -> Cleaner:
+    def from_params(cls, params: CleanParams) -> Cleaner:
         """Build from the ``clean`` section of params.yaml."""
-        return cls(params.get("caption_labels", ()), params.get("glued_labels", ()))
+        return cls(params.caption_labels, params.glued_labels)
 
     def to_params(self) -> dict[str, Any]:
         """The settings, as stored with a trained model."""
@@ -373,7 +374,9 @@ class Cleaner:
 
 def default_cleaner() -> Cleaner:
     """The cleaner configured by ``configs/params.yaml``."""
-    return Cleaner.from_params(config.load_params().get("clean", {}))
+    from pipeline.params import load_params
+
+    return Cleaner.from_params(load_params().clean)
 
 
 # --------------------------------------------------------------------------- manifest
@@ -463,21 +466,3 @@ def clean_articles(articles: Sequence[Article], seeds_dir: Path, cleaner: Cleane
             }
         )
     return records
-
-
-def main(argv: list[str] | None = None) -> None:
-    """DVC stage entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=config.SEEDS_DIR)
-    parser.add_argument("--manifest", type=Path, default=config.MANIFEST_FILE)
-    parser.add_argument("--out", type=Path, default=config.CLEAN_FILE)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    articles = read_manifest(args.manifest, args.seeds)
-    records = clean_articles(articles, args.seeds, default_cleaner())
-    n = write_jsonl(args.out, records)
-    log.info("cleaned %d articles -> %s", n, args.out)
-
-
-if __name__ == "__main__":
-    run_stage(main)

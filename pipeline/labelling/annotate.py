@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import config
-from pipeline.annotations import Annotation, annotations_by_key, append_annotations, load_annotations, today
+from pipeline.labelling.annotations import Annotation, annotations_by_key, append_annotations, load_annotations, today
 from pipeline.io import InputError, atomic_write_text, read_jsonl
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,8 @@ def build_queue(
 
 def _model_scores(sentences: Sequence[dict[str, Any]], model: str | Path | None) -> dict[str, tuple[str, float]]:
     """``key -> (suggested label, confidence)`` from the trained model, or {} when there is none."""
-    from pipeline.data import records_from_rows
-    from pipeline.predict import ModelNotFoundError, load_model
+    from pipeline.core.data import records_from_rows
+    from pipeline.serve.predict import ModelNotFoundError, load_model
 
     try:
         m = load_model(model)

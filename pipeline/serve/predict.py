@@ -150,8 +150,8 @@ class LoadedModel:
     """A verified, unpickled model bundle with its cleaner and segmenter."""
 
     def __init__(self, bundle: dict[str, Any], info: ModelInfo) -> None:
-        from pipeline.clean import Cleaner
-        from pipeline.segment import Segmenter
+        from pipeline.core.clean import Cleaner
+        from pipeline.core.segment import Segmenter
 
         self.bundle = bundle
         self.info = info
@@ -171,7 +171,7 @@ class LoadedModel:
 
     def prepare(self, raw: str, doc: Any = 0) -> tuple[list[Any], list[dict[str, Any]]]:
         """Clean and segment one article; return its sentences and their model records."""
-        from pipeline.features import context_records
+        from pipeline.core.features import context_records
 
         sentences = self.segmenter.split(self.cleaner(raw))
         records = context_records([s.text for s in sentences], [s.line for s in sentences],

@@ -1,6 +1,6 @@
 """Benchmark of ``predict()``: cold start, warm throughput, the bare-model floor, peak memory.
 
-Run: ``python -m pipeline.bench [--model PATH] [--min-sentences 10000] [--repeats 3]``.
+Run: ``python -m benchmarks.bench [--model PATH] [--min-sentences 10000] [--repeats 3]``.
 Prints one table; nothing is asserted (figures go in the README, not in tests).
 
 * cold start: a fresh ``python -c "from pipeline import predict; predict('…')"``,
@@ -65,9 +65,9 @@ def seed_corpora(model: str | Path, min_sentences: int, count: int) -> list[list
     other's memos.  The seeds themselves (copy 0) are scored once to count
     their sentences, which also warms the model up, and are in no corpus.
     """
-    from pipeline.clean import read_manifest
+    from pipeline.core.clean import read_manifest
     from pipeline.io import read_text
-    from pipeline.predict import predict
+    from pipeline.serve.predict import predict
 
     texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
     per_round = max(sum(len(r.sentences) for r in predict(texts, model=model)), 1)
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cold-repeats", type=int, default=7)
     args = parser.parse_args(argv)
 
-    from pipeline.predict import load_model, predict
+    from pipeline.serve.predict import load_model, predict
 
     model = str(Path(args.model))
     cold_predict, cold_sklearn = _cold_starts(model, args.cold_repeats)

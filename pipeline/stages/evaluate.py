@@ -18,7 +18,7 @@ table are logged to the MLflow run started by ``train``, and the model is
 registered and promoted to ``@champion`` when it is not worse than the current
 champion.
 
-Run as a DVC stage: ``python -m pipeline.evaluate``.
+Run as a DVC stage: ``python -m pipeline.stages.evaluate``.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 
 from pipeline import config
-from pipeline.data import records_from_rows, trainable
-from pipeline.features import Record
+from pipeline.core.data import records_from_rows, trainable
+from pipeline.core.features import Record
 from pipeline.io import atomic_write_text, read_json_file, read_jsonl, run_stage, write_json
-from pipeline.train import fit_models
+from pipeline.stages.train import fit_models
 
 log = logging.getLogger(__name__)
 
@@ -252,12 +252,12 @@ def measure_throughput(model_file: Path, min_sentences: int, repeats: int = 3) -
     Raw article text in, results out, one process; the best of ``repeats``
     runs, each on copies no other run has seen.  Recorded so that the
     experiments table shows each variant's speed next to its quality; the
-    benchmark script (``python -m pipeline.bench``) is the full measurement.
+    benchmark script (``python -m benchmarks.bench``) is the full measurement.
     """
     import time
 
-    from pipeline.bench import seed_corpora
-    from pipeline.predict import predict
+    from benchmarks.bench import seed_corpora
+    from pipeline.serve.predict import predict
 
     best: dict[str, float] = {}
     for corpus in seed_corpora(model_file, min_sentences, repeats):

@@ -34,7 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from pipeline.rules import RuleSet, has_upper_case, required_literals
+from pipeline.core.rules import RuleSet, has_upper_case, required_literals
 
 Record = dict[str, Any]
 

@@ -45,7 +45,7 @@ def _article_row(result: Any) -> dict[str, Any]:
 def cmd_predict(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from pipeline.predict import predict
+    from pipeline.serve.predict import predict
 
     out: TextIO = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
@@ -73,7 +73,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from pipeline import annotate
+    from pipeline.labelling import annotate
 
     annotator = args.annotator or getpass.getuser()
     if args.action == "import":

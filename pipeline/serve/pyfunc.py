@@ -2,7 +2,7 @@
 
 ``mlflow.pyfunc.load_model(uri).predict(df)`` takes a DataFrame with a
 ``text`` column (and optionally ``id``) and returns one row per sentence, the
-same rows as ``pipeline.predict(...).to_frame()``.  With
+same rows as ``pipeline.serve.predict(...).to_frame()``.  With
 ``params={"level": "article"}`` it returns one row per input article (summary
 columns and the sentences as JSON), the shape ``mlflow.pyfunc.spark_udf``
 needs.  The same object serves ``mlflow models serve``.
@@ -61,13 +61,13 @@ class StancePyfunc(mlflow.pyfunc.PythonModel):
     """Pyfunc wrapper; the model bundle and its manifest are the ``bundle`` artifact (a folder)."""
 
     def load_context(self, context: Any) -> None:
-        from pipeline.predict import load_model
+        from pipeline.serve.predict import load_model
 
         self._path = str(Path(context.artifacts["bundle"]) / config.MODEL_FILE.name)
         load_model(self._path)
 
     def predict(self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        from pipeline.predict import predict
+        from pipeline.serve.predict import predict
 
         if isinstance(model_input, pd.Series):
             model_input = model_input.to_frame("text")
@@ -98,7 +98,7 @@ def log_pyfunc(bundle_dir: Path, example_texts: list[str]) -> Any:
     from mlflow.models import infer_signature
 
     example = pd.DataFrame({"id": [f"example-{i}" for i in range(len(example_texts))], "text": example_texts})
-    from pipeline.predict import predict
+    from pipeline.serve.predict import predict
 
     output = frame_from_results(predict(example.to_dict("records"), model=bundle_dir / config.MODEL_FILE.name))
     with warnings.catch_warnings():

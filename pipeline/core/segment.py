@@ -15,16 +15,15 @@ list in ``configs/`` (no NLTK data is downloaded).  Rules Punkt cannot know come
   capital).
 
 Each sentence carries ``start``/``end`` offsets into the *raw* text, through the
-character map kept by :mod:`pipeline.clean`, and a stable key: a hash of the
+character map kept by :mod:`pipeline.core.clean`, and a stable key: a hash of the
 article id, the sentence text and its occurrence number, so a label stays
 attached to its sentence when other sentences are re-segmented.
 
-Run as a DVC stage: ``python -m pipeline.segment``.
+Run as a DVC stage: ``python -m pipeline.core.segment``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import logging
 import re
@@ -34,11 +33,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import config
-from pipeline.clean import CleanText
-from pipeline.io import read_jsonl, run_stage, write_jsonl
+from pipeline.core.clean import CleanText
+
+if TYPE_CHECKING:
+    from pipeline.params import SegmentParams
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,9 @@ class Segmenter:
         self._punkt = PunktSentenceTokenizer(params, lang_vars=FrenchLanguageVars())
 
     @classmethod
-    def from_params(cls, params: dict[str, Any]) -> Segmenter:
+    def from_params(cls, params: SegmentParams) -> Segmenter:
         """Build from the ``segment`` section of params.yaml."""
-        return cls(
-            read_word_list(params.get("abbreviations_file", "configs/abbreviations_fr.txt")),
-            bool(params.get("initials_are_abbreviations", True)),
-        )
+        return cls(read_word_list(params.abbreviations_file), params.initials_are_abbreviations)
 
     def to_params(self) -> dict[str, Any]:
         """The settings, as stored with a trained model (no file needed at prediction time)."""
@@ -181,7 +179,9 @@ class Segmenter:
 
 def default_segmenter() -> Segmenter:
     """The segmenter configured by ``configs/params.yaml``."""
-    return Segmenter.from_params(config.load_params().get("segment", {}))
+    from pipeline.params import load_params
+
+    return Segmenter.from_params(load_params().segment)
 
 
 def normalise_for_key(text: str) -> str:
@@ -215,19 +215,3 @@ def segment_records(records: Iterable[dict[str, Any]], segmenter: Segmenter) -> 
         for sent, key in zip(sentences, keys):
             rows.append({"article_id": rec["article_id"], "key": key, **asdict(sent)})
     return rows
-
-
-def main(argv: list[str] | None = None) -> None:
-    """DVC stage entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", type=Path, default=config.CLEAN_FILE)
-    parser.add_argument("--out", type=Path, default=config.SENTENCES_FILE)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    rows = segment_records(read_jsonl(args.input), default_segmenter())
-    n = write_jsonl(args.out, rows)
-    log.info("wrote %d sentences -> %s", n, args.out)
-
-
-if __name__ == "__main__":
-    run_stage(main)

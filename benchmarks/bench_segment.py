@@ -1,6 +1,6 @@
 """Sentence segmentation benchmark: this project against plain Punkt, pySBD and spaCy.
 
-Run: ``python -m pipeline.bench_segment`` (pySBD and spaCy come with
+Run: ``python -m benchmarks.bench_segment`` (pySBD and spaCy come with
 ``pip install -e ".[bench]"``; a library that is not installed is listed as
 such).  Prints one table: for each system and each test set, the share of
 gold sentences found exactly, boundary precision/recall/F1, and speed in gold
@@ -98,8 +98,8 @@ def _lines(split_line: Splitter) -> Splitter:
 def systems() -> dict[str, Splitter | str]:
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-    from pipeline.clean import default_cleaner
-    from pipeline.segment import default_segmenter
+    from pipeline.core.clean import default_cleaner
+    from pipeline.core.segment import default_segmenter
 
     cleaner, segmenter = default_cleaner(), default_segmenter()
     punkt = PunktSentenceTokenizer()

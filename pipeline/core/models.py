@@ -1,6 +1,6 @@
 """The two scikit-learn pipelines, built from the ``train`` section of params.yaml.
 
-Both take a list of sentence records (:func:`pipeline.features.context_records`).
+Both take a list of sentence records (:func:`pipeline.core.features.context_records`).
 
 * boilerplate (binary): word n-grams + optional character n-grams + optional
   page/context features and labelling-rule votes;
@@ -12,7 +12,7 @@ Both take a list of sentence records (:func:`pipeline.features.context_records`)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -21,7 +21,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 # Estimator classes are imported inside the builders: unpickling a saved model
 # then imports only the ones it uses, which keeps predict()'s cold start short.
 
-from pipeline.features import (
+from pipeline.core.features import (
     CachedTfidfVectorizer,
     CharNgramAnalyzer,
     CueFeatures,
@@ -31,28 +31,30 @@ from pipeline.features import (
     TextField,
     neighbour_features,
 )
+from pipeline.params import CLASSIFIERS
 
-CLASSIFIERS = ("logreg", "linear_svm", "complement_nb")
+if TYPE_CHECKING:
+    from pipeline.params import BoilerplateParams, StanceParams
 
 
-def _classifier(p: dict[str, Any], seed: int, calibrate_cv: int | None) -> Any:
+
+def _classifier(p: BoilerplateParams | StanceParams, seed: int) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.naive_bayes import ComplementNB
     from sklearn.svm import LinearSVC
 
-    name = p.get("classifier", "logreg")
-    class_weight = p.get("class_weight") or None
-    if name == "logreg":
-        clf: Any = LogisticRegression(C=float(p.get("C", 1.0)), class_weight=class_weight, max_iter=5000, random_state=seed)
-    elif name == "linear_svm":
-        clf = LinearSVC(C=float(p.get("C", 1.0)), class_weight=class_weight, random_state=seed)
+    calibrate_cv = p.calibration_cv
+    if p.classifier == "logreg":
+        clf: Any = LogisticRegression(C=p.C, class_weight=p.class_weight, max_iter=5000, random_state=seed)
+    elif p.classifier == "linear_svm":
+        clf = LinearSVC(C=p.C, class_weight=p.class_weight, random_state=seed)
         calibrate_cv = calibrate_cv or 3  # an SVM has no probabilities of its own
-    elif name == "complement_nb":
-        clf = ComplementNB(alpha=float(p.get("alpha", 0.3)))
+    elif p.classifier == "complement_nb":
+        clf = ComplementNB(alpha=p.alpha)
     else:
-        raise ValueError(f"unknown classifier {name!r}; expected one of {', '.join(CLASSIFIERS)}")
+        raise ValueError(f"unknown classifier {p.classifier!r}; expected one of {', '.join(CLASSIFIERS)}")
     if calibrate_cv:
-        clf = SmallDataCalibrated(clf, cv=int(calibrate_cv))
+        clf = SmallDataCalibrated(clf, cv=calibrate_cv)
     return clf
 
 
@@ -63,13 +65,10 @@ def _tfidf(analyzer: Any, min_df: int) -> Pipeline:
     ])
 
 
-def _text_features(p: dict[str, Any], stem: bool) -> list[tuple[str, Any]]:
-    lo, hi = p.get("word_ngrams", [1, 2])
-    min_df = int(p.get("min_df", 1))
-    parts: list[tuple[str, Any]] = [("words", _tfidf(FrenchAnalyzer((int(lo), int(hi)), stem=stem), min_df))]
-    if p.get("use_char_ngrams", False):
-        clo, chi = p.get("char_ngrams", [2, 5])
-        parts.append(("chars", _tfidf(CharNgramAnalyzer((int(clo), int(chi))), min_df)))
+def _text_features(p: BoilerplateParams | StanceParams, stem: bool) -> list[tuple[str, Any]]:
+    parts: list[tuple[str, Any]] = [("words", _tfidf(FrenchAnalyzer(p.word_ngrams, stem=stem), p.min_df))]
+    if p.use_char_ngrams:
+        parts.append(("chars", _tfidf(CharNgramAnalyzer(p.char_ngrams), p.min_df)))
     return parts
 
 
@@ -118,7 +117,7 @@ class NeighbourStacker(_ProbaClassifier):
     Stage one (``base``) scores every sentence alone.  Stage two, a logistic
     regression, sees each sentence's score next to the scores of the
     ``window`` sentences around it in the same article and of the rest of the
-    page (:func:`pipeline.features.neighbour_features`): a body-like sentence
+    page (:func:`pipeline.core.features.neighbour_features`): a body-like sentence
     inside a teaser block, or a short line between two captions, is judged by
     its surroundings.  Stage-two training uses out-of-fold stage-one scores,
     grouped by article (``record["doc"]``) so no article scores itself.
@@ -177,7 +176,7 @@ class RuleFloor(_ProbaClassifier):
         self.floor = floor
 
     def fit(self, X: Sequence[Record], y: Sequence[bool]) -> RuleFloor:
-        from pipeline.rules import RuleSet
+        from pipeline.core.rules import RuleSet
 
         self.model_ = clone(self.model).fit(X, y)
         self.rules_ = RuleSet(self.rules_spec or {})
@@ -194,35 +193,34 @@ class RuleFloor(_ProbaClassifier):
         return proba
 
 
-def build_boilerplate_model(p: dict[str, Any], seed: int, rules_spec: dict[str, Any] | None) -> Pipeline:
+def build_boilerplate_model(p: BoilerplateParams, seed: int, rules_spec: dict[str, Any] | None) -> Any:
     """Binary boilerplate classifier (``predict_proba[:, 1]`` is P(boilerplate))."""
     from sklearn.preprocessing import MinMaxScaler
 
     parts = _text_features(p, stem=False)
-    if p.get("use_context_features", True):
-        page = PageFeatures(rules_spec if p.get("use_rule_votes", True) else None,
-                            position=bool(p.get("use_position", True)))
+    if p.use_context_features:
+        page = PageFeatures(rules_spec if p.use_rule_votes else None, position=p.use_position)
         parts.append(("page", Pipeline([("features", page), ("scale", MinMaxScaler(clip=True))])))
-    model = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
-    floor = float(p.get("rule_floor", 0.0)) if rules_spec else 0.0
+    model: Any = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed))])
+    floor = p.rule_floor if rules_spec else 0.0
     if floor:
         model = RuleFloor(model, rules_spec, floor)
-    if int(p.get("neighbour_window", 0)) > 0:
-        model = NeighbourStacker(model, window=int(p["neighbour_window"]), meta_C=float(p.get("neighbour_C", 1.0)), seed=seed)
+    if p.neighbour_window > 0:
+        model = NeighbourStacker(model, window=p.neighbour_window, meta_C=p.neighbour_C, seed=seed)
         if floor:  # the stage over neighbours sees floored scores, and its own output is floored too
             model = RuleFloor(model, rules_spec, floor)
     return model
 
 
-def build_stance_model(p: dict[str, Any], seed: int, cues: dict[str, list[str]] | None) -> Pipeline:
+def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | None) -> Pipeline:
     """Three-class stance classifier with calibrated probabilities."""
     from sklearn.preprocessing import MinMaxScaler
 
-    parts = _text_features(p, stem=bool(p.get("stem", True)))
+    parts = _text_features(p, stem=p.stem)
     weights = None
-    if p.get("use_cue_features", True) and cues:
-        cue = CueFeatures(cues, quote_context=bool(p.get("quote_context", True)))
+    if p.use_cue_features and cues:
+        cue = CueFeatures(cues, quote_context=p.quote_context)
         parts.append(("cues", Pipeline([("features", cue), ("scale", MinMaxScaler(clip=True))])))
-        weights = {"cues": float(p.get("cue_weight", 1.0))}
+        weights = {"cues": p.cue_weight}
     union = FeatureUnion(parts, transformer_weights=weights)
-    return Pipeline([("features", union), ("classifier", _classifier(p, seed, p.get("calibration_cv")))])
+    return Pipeline([("features", union), ("classifier", _classifier(p, seed))])

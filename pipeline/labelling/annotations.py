@@ -2,7 +2,7 @@
 
 The file ``annotations/labels.jsonl`` holds one JSON object a line:
 
-``article_id``, ``key`` (see :func:`pipeline.segment.sentence_keys`), ``text``,
+``article_id``, ``key`` (see :func:`pipeline.core.segment.sentence_keys`), ``text``,
 ``boilerplate`` (bool), ``stance`` (one of :data:`pipeline.config.STANCE_LABELS`,
 ``null`` when boilerplate), ``annotator``, ``date`` (ISO), ``note``.
 

@@ -1,0 +1,1 @@
+"""Human annotations: the annotation file, the review queue."""

@@ -1,0 +1,1 @@
+"""Serving: predict(), the MLflow pyfunc, the command line."""

@@ -1,0 +1,1 @@
+"""DVC stages, one module each: clean, segment, label, train, evaluate, publish."""
