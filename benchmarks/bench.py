@@ -1,13 +1,13 @@
 """Benchmark of ``predict()``: cold start, warm throughput, the bare-model floor, peak memory.
 
-Run: ``python -m benchmarks.bench [--model PATH] [--min-sentences 10000] [--repeats 3]``.
+Run from the repository root: ``python -m benchmarks.bench [--model PATH] [--min-sentences 10000] [--repeats 3]``.
 Prints one table; nothing is asserted (figures go in the README, not in tests).
 
 * cold start: a fresh ``python -c "from pipeline import predict; predict('…')"``,
   next to a fresh ``python -c "import sklearn.linear_model"`` (best of N, alternating);
 * warm throughput: raw article text in, results out, one process, on a
   corpus of at least ``--min-sentences`` sentences: copies of the seeds
-  with each line's words shuffled (:func:`shuffled_copy`), fresh ones for
+  with each line's words shuffled (:func:`pipeline.serve.throughput.shuffled_copy`), fresh ones for
   every repeat, so that no memo of an earlier run flatters the figure;
 * floor: as many sentences (other shuffled copies), already cleaned, segmented
   and turned into records, through the bare pipelines' ``predict_proba``
@@ -27,53 +27,7 @@ import time
 from pathlib import Path
 
 from pipeline import config
-
-
-#: A token that ends a sentence, or starts one after such a token, stays in place when a copy is shuffled.
-_SENTENCE_EDGE = re.compile(r"[.!?…:;»)]$")
-
-
-def shuffled_copy(text: str, copy: int) -> str:
-    """``text`` with the words of each line shuffled among themselves (seeded by ``copy``).
-
-    Words that end a sentence, and the word after each, keep their place, so
-    sentence boundaries and the amount of text stay as they were; copy 0 is
-    the text itself.  Every other copy gives sentences the models have not
-    seen word for word, so no per-sentence memo flatters the figures.
-    """
-    if copy == 0:
-        return text
-    rng = random.Random(copy)
-    lines = []
-    for line in text.split("\n"):
-        words = line.split(" ")
-        free = [i for i, w in enumerate(words)
-                if i > 0 and not _SENTENCE_EDGE.search(w) and not _SENTENCE_EDGE.search(words[i - 1])]
-        moved = [words[i] for i in free]
-        rng.shuffle(moved)
-        for i, w in zip(free, moved):
-            words[i] = w
-        lines.append(" ".join(words))
-    return "\n".join(lines)
-
-
-def seed_corpora(model: str | Path, min_sentences: int, count: int) -> list[list[str]]:
-    """``count`` corpora of article text, each of at least ``min_sentences`` sentences.
-
-    Each corpus is shuffled copies of the seed articles (:func:`shuffled_copy`),
-    and no two corpora share a copy, so repeated measurements do not read each
-    other's memos.  The seeds themselves (copy 0) are scored once to count
-    their sentences, which also warms the model up, and are in no corpus.
-    """
-    from pipeline.core.clean import read_manifest
-    from pipeline.io import read_text
-    from pipeline.serve.predict import predict
-
-    texts = [read_text(config.SEEDS_DIR / a.file) for a in read_manifest(config.MANIFEST_FILE, config.SEEDS_DIR)]
-    per_round = max(sum(len(r.sentences) for r in predict(texts, model=model)), 1)
-    copies = max(1, -(-min_sentences // per_round))
-    return [[shuffled_copy(t, k) for k in range(1 + j * copies, 1 + (j + 1) * copies) for t in texts]
-            for j in range(count)]
+from pipeline.serve.throughput import seed_corpora
 
 
 def _cold_starts(model: str, repeats: int) -> tuple[float, float]:

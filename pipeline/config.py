@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 
 
@@ -49,6 +48,11 @@ MODEL_MANIFEST_FILE = MODELS_DIR / "manifest.json"
 METRICS_DIR = ROOT / "metrics"
 PLOTS_DIR = ROOT / "plots"
 REPORTS_DIR = ROOT / "reports"
+CHECKLIST_DIR = ROOT / "checklist"
+AUTHORED_DIR = SEEDS_DIR / "authored"
+PUBLICATION_FILE = MODELS_DIR / "publication.json"
+EVALUATION_FILE = REPORTS_DIR / "evaluation.json"
+OUTCOMES_FILE = REPORTS_DIR / "outcomes.json"
 
 #: Stance classes, in the order used for probability columns everywhere.
 #: Defined by docs/LABELS.md section 2.
@@ -57,27 +61,10 @@ STANCE_LABELS: tuple[str, ...] = ("pro_twitter", "pro_microsoft", "neutral")
 STANCE_SIGN: dict[str, int] = {"pro_twitter": 1, "pro_microsoft": -1, "neutral": 0}
 
 #: Where each label came from, on rows of the labelled table.
-LABEL_SOURCES: tuple[str, ...] = ("gold", "rule", "none")
+LABEL_SOURCES: tuple[str, ...] = ("gold", "authored", "rule", "none")
 
 #: Default MLflow store when MLFLOW_TRACKING_URI is not set (relative to ROOT).
 DEFAULT_TRACKING_DB = "mlflow.db"
-
-
-def load_params(path: Path | str | None = None) -> dict[str, Any]:
-    """Read the params file (``configs/params.yaml`` by default).
-
-    Raises:
-        FileNotFoundError: if the file does not exist.
-        ValueError: if it is not a YAML mapping.
-    """
-    import yaml
-
-    path = Path(path) if path is not None else PARAMS_FILE
-    with open(path, encoding="utf-8") as fh:
-        params = yaml.safe_load(fh)
-    if not isinstance(params, dict):
-        raise ValueError(f"{path}: expected a YAML mapping of stage names to settings")
-    return params
 
 
 def config_path(relative: str | Path) -> Path:

@@ -145,6 +145,8 @@ class LabelParams(Section):
     annotations_file: str
     rules_file: str
     train_on_rule_labels: bool
+    #: Train on the authored pages (seeds/authored/, written for the project) as well as on the scraped ones.
+    train_on_authored: bool
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import config
+
+if TYPE_CHECKING:
+    from pipeline.params import MlflowParams
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +41,15 @@ def client(timeout_seconds: int = 10) -> Any:
     return mlflow
 
 
-def setup(params: dict[str, Any]) -> Any:
+def setup(params: MlflowParams) -> Any:
     """Configure MLflow from the ``mlflow`` section of params.yaml (experiment included) and return the module.
 
     Telemetry is switched off before MLflow is imported; HTTP retries and
     timeouts are bounded so that an unreachable server fails in seconds.
     """
-    mlflow = client(int(params.get("tracking_timeout_seconds", 10)))
+    mlflow = client(params.tracking_timeout_seconds)
     uri = tracking_uri()
-    name = params["experiment_name"]
+    name = params.experiment_name
     try:
         if mlflow.get_experiment_by_name(name) is None:
             artifact_location = None

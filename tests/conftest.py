@@ -38,9 +38,12 @@ def labelled_rows(seed_sentences: list[dict]) -> list[dict]:
     from pipeline.stages.label import label_rows
     from pipeline.core.rules import RuleSet
 
-    params = config.load_params()
+    from pipeline.params import load_params
+    from pipeline.stages.label import load_authored
+
+    params = load_params()
     rows, _ = label_rows(seed_sentences, load_annotations(config.ANNOTATIONS_FILE),
-                         RuleSet.from_file(params["label"]["rules_file"]))
+                         RuleSet.from_file(params.label.rules_file), load_authored(seed_sentences, config.SEEDS_DIR))
     return rows
 
 
@@ -48,14 +51,16 @@ def labelled_rows(seed_sentences: list[dict]) -> list[dict]:
 def trained_model_dir(tmp_path_factory: pytest.TempPathFactory, labelled_rows: list[dict]) -> Path:
     """Train the real pipelines on the gold labels; write model.joblib and manifest.json."""
     from pipeline.core.data import records_from_rows, trainable
-    from pipeline.io import write_json
-    from pipeline.stages.train import build_bundle, save_bundle
+    from pipeline.core.bundle import build_bundle, save_bundle
+    from pipeline.io import write_jsonl
+    from pipeline.params import load_params
 
-    params = config.load_params()
-    train = trainable(records_from_rows(labelled_rows), False)
+    params = load_params()
+    train = trainable(records_from_rows(labelled_rows), False, True)
     out = tmp_path_factory.mktemp("model")
-    _, manifest = save_bundle(build_bundle(train, params), out, params, train)
-    write_json(out / "manifest.json", manifest)
+    data_file = out / "labelled.jsonl"
+    write_jsonl(data_file, labelled_rows)
+    save_bundle(build_bundle(train, params), out, params, train, data_file)
     return out
 
 

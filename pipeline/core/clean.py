@@ -383,6 +383,8 @@ def default_cleaner() -> Cleaner:
 
 
 MANIFEST_FIELDS = ("file", "outlet", "url", "date", "language")
+#: Where an article comes from (manifest column ``source``, ``scraped`` when the column is absent or empty).
+SOURCES = ("scraped", "authored")
 
 
 @dataclass(frozen=True)
@@ -395,6 +397,7 @@ class Article:
     url: str
     date: str
     language: str
+    source: str = "scraped"
 
 
 def read_manifest(manifest: Path, seeds_dir: Path) -> list[Article]:
@@ -419,6 +422,9 @@ def read_manifest(manifest: Path, seeds_dir: Path) -> list[Article]:
             if name in seen:
                 raise InputError(f"{manifest}:{lineno}: file {name!r} already listed on line {seen[name]}")
             seen[name] = lineno
+            source = (row.get("source") or "scraped").strip()
+            if source not in SOURCES:
+                raise InputError(f"{manifest}:{lineno}: source {source!r} is not one of {', '.join(SOURCES)}")
             if not (seeds_dir / name).is_file():
                 raise InputError(f"{manifest}:{lineno}: file {name!r} does not exist in {seeds_dir}")
             articles.append(
@@ -429,9 +435,11 @@ def read_manifest(manifest: Path, seeds_dir: Path) -> list[Article]:
                     url=(row.get("url") or "").strip(),
                     date=(row.get("date") or "").strip(),
                     language=(row.get("language") or "fr").strip(),
+                    source=source,
                 )
             )
-    unlisted = sorted(p.name for p in seeds_dir.glob("*.txt") if p.name not in seen)
+    unlisted = sorted(str(p.relative_to(seeds_dir)) for p in [*seeds_dir.glob("*.txt"), *seeds_dir.glob("authored/*.txt")]
+                      if str(p.relative_to(seeds_dir)) not in seen)
     if unlisted:
         raise InputError(f"{manifest}: no row for {', '.join(unlisted)} in {seeds_dir}: add a line per article")
     return articles
@@ -443,7 +451,12 @@ def clean_articles(articles: Sequence[Article], seeds_dir: Path, cleaner: Cleane
     by_hash: dict[str, str] = {}
     for art in articles:
         path = seeds_dir / art.file
-        raw = read_text(path)
+        if art.source == "authored":
+            from pipeline.labelling.authored import parse_page
+
+            raw = parse_page(path).text  # the page without its label tags
+        else:
+            raw = read_text(path)
         digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
         if digest in by_hash:
             raise InputError(f"{path}: same text as {by_hash[digest]} (duplicate article); remove one of them")
@@ -459,6 +472,7 @@ def clean_articles(articles: Sequence[Article], seeds_dir: Path, cleaner: Cleane
                 "url": art.url,
                 "date": art.date,
                 "language": art.language,
+                "source": art.source,
                 "raw_sha256": digest,
                 "raw_length": len(raw),
                 "text": cleaned.text,

@@ -27,6 +27,7 @@ def records_from_rows(rows: Sequence[dict[str, Any]]) -> list[Record]:
                     "boilerplate": row.get("boilerplate"),
                     "stance": row.get("stance"),
                     "label_source": row.get("label_source", "none"),
+                    "source": row.get("source", "scraped"),
                     "rule_boilerplate": row.get("rule_boilerplate"),
                     "rule_stance": row.get("rule_stance"),
                 }
@@ -35,9 +36,9 @@ def records_from_rows(rows: Sequence[dict[str, Any]]) -> list[Record]:
     return out
 
 
-def trainable(records: Sequence[Record], use_rule_labels: bool) -> list[Record]:
-    """Records whose labels may train a model: gold ones, plus rule ones if asked."""
-    sources = {"gold", "rule"} if use_rule_labels else {"gold"}
+def trainable(records: Sequence[Record], use_rule_labels: bool, use_authored: bool) -> list[Record]:
+    """Records whose labels may train a model: gold ones, plus authored and rule ones if asked."""
+    sources = {"gold"} | ({"rule"} if use_rule_labels else set()) | ({"authored"} if use_authored else set())
     return [r for r in records if r["label_source"] in sources and r["boilerplate"] is not None]
 
 
@@ -67,6 +68,6 @@ def trimmed_pages(records: Sequence[Record]) -> list[Record]:
                                kept[-1]["line"] - first_line + 1, f"{article}#trimmed")
         for rec, row in zip(recs, kept):
             rec.update({k: row[k] for k in ("article_id", "key", "boilerplate", "stance", "label_source",
-                                            "rule_boilerplate", "rule_stance")})
+                                            "source", "rule_boilerplate", "rule_stance")})
             out.append(rec)
     return out

@@ -362,12 +362,20 @@ class TextField(BaseEstimator, TransformerMixin):
     def transform(self, X: Sequence[Record]) -> list[str]:
         return [r[self.field] for r in X]
 
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([self.field], dtype=object)
+
 
 _DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}(er)? (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\w* \d{4}\b", re.I)
 _TIME = re.compile(r"\b\d{1,2}[:h]\d{2}\b")
 _WORD = re.compile(r"[^\W\d_]+", re.U)
 _END_PUNCT = re.compile(r"[.!?…»)]\s*$")
 _DIGIT = re.compile(r"\d")
+
+
+#: Names of the columns of :func:`_shape`, in order.
+SHAPE_FEATURES = ("log_chars", "log_words", "ends_with_punctuation", "digit_share", "has_date", "has_time",
+                  "capitalised_word_share", "upper_case_word_share", "ends_with_colon", "has_quote")
 
 
 def _shape(text: str) -> list[float]:
@@ -410,6 +418,20 @@ class PageFeatures(BaseEstimator, TransformerMixin):
     def fit(self, X: Sequence[Record], y: Any = None) -> PageFeatures:
         self.rules_ = RuleSet(self.rules_spec) if self.rules_spec else None
         return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """One name per column of :meth:`transform`, in order."""
+        check_is_fitted(self, "rules_")
+        names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
+        names += ["is_first_sentence", "alone_on_its_line", "log_sentences_on_line", "same_line_as_previous",
+                  "headline_overlap", "topic_share", "cohesion", "neighbour_rule_votes",
+                  *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
+                  "log_next_chars", "next_ends_with_punctuation"]
+        if self.rules_ is None:
+            names.append("no_rules")
+        else:
+            names += [f"rule_{r.name}" for r in self.rules_.boilerplate_rules] + ["any_rule"]
+        return np.asarray(names, dtype=object)
 
     def _votes(self, text: str, previous: str) -> list[float]:
         if self.rules_ is None or not text:

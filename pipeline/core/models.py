@@ -224,3 +224,53 @@ def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | 
         weights = {"cues": p.cue_weight}
     union = FeatureUnion(parts, transformer_weights=weights)
     return Pipeline([("features", union), ("classifier", _classifier(p, seed))])
+
+
+def _linear_coefficients(classifier: Any) -> tuple[list[Any], np.ndarray] | None:
+    """Classes and coefficient rows of a (possibly calibrated) linear classifier; None if it has none."""
+    inner = getattr(classifier, "calibrated_", None)
+    if inner is not None:  # SmallDataCalibrated: mean over the calibration folds' estimators
+        coefs = []
+        for cc in inner.calibrated_classifiers_:
+            est = getattr(cc.estimator, "estimator", cc.estimator)  # FrozenEstimator wraps the fitted one
+            if not hasattr(est, "coef_"):
+                return None
+            coefs.append(est.coef_)
+        return list(inner.classes_), np.mean(coefs, axis=0)
+    if hasattr(classifier, "coef_"):
+        return list(classifier.classes_), np.asarray(classifier.coef_)
+    return None
+
+
+def _pipeline_of(model: Any) -> Any:
+    """The feature+classifier Pipeline inside the wrappers (RuleFloor, NeighbourStacker)."""
+    while not isinstance(model, Pipeline):
+        model = getattr(model, "model_", None) or getattr(model, "base_", None)
+        if model is None:
+            return None
+    return model
+
+
+def top_features(bundle: dict[str, Any], n: int) -> dict[str, Any]:
+    """The ``n`` features that weigh most for each class of both models (linear classifiers only).
+
+    A binary model has one coefficient row: its positive weights speak for
+    ``True`` (boilerplate), its negative ones for ``False``.
+    """
+    out: dict[str, Any] = {}
+    for task in ("boilerplate", "stance"):
+        pipe = _pipeline_of(bundle[task])
+        coefs = _linear_coefficients(pipe.named_steps["classifier"]) if pipe is not None else None
+        if coefs is None:
+            out[task] = {"note": "the classifier has no linear coefficients"}
+            continue
+        classes, rows = coefs
+        names = np.asarray(pipe.named_steps["features"].get_feature_names_out(), dtype=object)
+        if rows.shape[0] == 1:
+            rows = np.vstack([-rows[0], rows[0]])
+        per_class = {}
+        for label, row in zip(classes, rows):
+            order = np.argsort(-row)[:n]
+            per_class[str(label)] = [[str(names[i]), round(float(row[i]), 4)] for i in order]
+        out[task] = per_class
+    return out

@@ -213,5 +213,6 @@ def segment_records(records: Iterable[dict[str, Any]], segmenter: Segmenter) -> 
         sentences = segmenter.split(clean)
         keys = sentence_keys(rec["article_id"], [s.text for s in sentences])
         for sent, key in zip(sentences, keys):
-            rows.append({"article_id": rec["article_id"], "key": key, **asdict(sent)})
+            rows.append({"article_id": rec["article_id"], "key": key, "source": rec.get("source", "scraped"),
+                         "file": rec.get("file", ""), **asdict(sent)})
     return rows

@@ -32,6 +32,14 @@ from pathlib import Path
 from typing import Any, Union, overload
 
 from pipeline import config
+from pipeline.core.loading import (
+    LoadedModel,
+    ModelInfo,
+    ModelIntegrityError,  # noqa: F401 - re-exported by pipeline
+    ModelNotFoundError,
+    METRIC_KEYS,
+    load_verified,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +47,6 @@ ArticleInput = Union[str, Mapping[str, Any]]
 
 #: Articles scored together in one call to the models (vectorised batches).
 BATCH_ARTICLES = 64
-#: A sentence is boilerplate when P(boilerplate) is at least this.
-BOILERPLATE_THRESHOLD = 0.5
-
-
-class ModelNotFoundError(FileNotFoundError):
-    """No trained model where one was expected."""
-
-
-class ModelIntegrityError(RuntimeError):
-    """A model file does not match the SHA-256 in its manifest: it is not loaded."""
 
 
 @dataclass(frozen=True)
@@ -102,18 +100,6 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
-class ModelInfo:
-    """Where the model came from: file, SHA-256, training date, git commit, metrics."""
-
-    source: str
-    sha256: str
-    trained_at: str | None
-    git_commit: str | None
-    mlflow_run_id: str | None
-    metrics: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class ArticleResult:
     """The scored article: its id, sentences, summary, model metadata and warnings."""
 
@@ -146,111 +132,12 @@ class ArticleResult:
         return pd.DataFrame(self.sentence_rows())
 
 
-class LoadedModel:
-    """A verified, unpickled model bundle with its cleaner and segmenter."""
-
-    def __init__(self, bundle: dict[str, Any], info: ModelInfo) -> None:
-        from pipeline.core.clean import Cleaner
-        from pipeline.core.segment import Segmenter
-
-        self.bundle = bundle
-        self.info = info
-        self.boilerplate = bundle["boilerplate"]
-        self.stance = bundle["stance"]
-        self.cleaner = Cleaner.from_params(bundle["clean"])
-        self.segmenter = Segmenter.from_stored(bundle["segment"])
-        pred = bundle.get("predict", {})
-        self.threshold = float(pred.get("uncertainty_threshold", 0.6))
-        self.min_french_share = float(pred.get("min_french_share", 0.5))
-        words = bundle.get("function_words") or {}
-        self.fr_words = frozenset(words.get("fr", ()))
-        self.en_words = frozenset(words.get("en", ()))
-        self.bp_true = list(self.boilerplate.classes_).index(True)
-        classes = list(self.stance.classes_)
-        self.stance_cols = [classes.index(lab) if lab in classes else None for lab in config.STANCE_LABELS]
-
-    def prepare(self, raw: str, doc: Any = 0) -> tuple[list[Any], list[dict[str, Any]]]:
-        """Clean and segment one article; return its sentences and their model records."""
-        from pipeline.core.features import context_records
-
-        sentences = self.segmenter.split(self.cleaner(raw))
-        records = context_records([s.text for s in sentences], [s.line for s in sentences],
-                                  sentences[0].n_lines if sentences else 0, doc=doc)
-        return sentences, records
-
-    def score(self, records: list[dict[str, Any]]) -> tuple[Any, dict[int, dict[str, float]]]:
-        """P(boilerplate) for every record, and the stance probabilities of the others (by record index).
-
-        Stance is defined for article sentences only (LABELS.md §2): boilerplate is not scored.
-        """
-        if not records:
-            return [], {}
-        p_bp = self.boilerplate.predict_proba(records)[:, self.bp_true]
-        content = [i for i, p in enumerate(p_bp) if p < BOILERPLATE_THRESHOLD]
-        stance: dict[int, dict[str, float]] = {}
-        if content:
-            for i, row in zip(content, self.stance.predict_proba([records[i] for i in content])):
-                stance[i] = {lab: (float(row[c]) if c is not None else 0.0)
-                             for lab, c in zip(config.STANCE_LABELS, self.stance_cols)}
-        return p_bp, stance
-
-
 _CACHE: dict[tuple[str, int, int], LoadedModel] = {}
 _LOCK = threading.Lock()
 
 
-#: Leave-one-article-out figures exposed on ModelInfo.metrics.
-_METRIC_KEYS = ("f1_boilerplate", "macro_f1_stance", "predict_sentences_per_second")
-
-
-def _local_metrics(model_file: Path) -> dict[str, float]:
-    """The evaluate stage's headline figures for a model under ``<project>/models/`` (empty when absent)."""
-    metrics_dir = model_file.resolve().parent.parent / "metrics"
-    out: dict[str, float] = {}
-    for name, key, target in (("boilerplate.json", "f1", "f1_boilerplate"), ("stance.json", "macro_f1", "macro_f1_stance"),
-                              ("speed.json", "sentences_per_second", "predict_sentences_per_second")):
-        try:
-            value = json.loads((metrics_dir / name).read_text(encoding="utf-8")).get(key)
-        except (OSError, ValueError):
-            continue
-        if isinstance(value, (int, float)):
-            out[target] = float(value)
-    return out
-
-
-def _load_verified(model_file: Path, manifest_file: Path, source: str,
-                   metrics: dict[str, float] | None = None) -> LoadedModel:
-    if not manifest_file.exists():
-        raise ModelIntegrityError(
-            f"{model_file}: no manifest at {manifest_file}; refusing to unpickle a model whose origin cannot be "
-            "checked (run `dvc repro` to train one)"
-        )
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    expected = manifest.get("sha256")
-    from pipeline.io import sha256_file
-
-    actual = sha256_file(model_file)
-    if actual != expected:
-        raise ModelIntegrityError(
-            f"{model_file}: SHA-256 {actual[:12]}… does not match the manifest ({str(expected)[:12]}…); the file was "
-            "changed or corrupted after training, so it is not loaded (unpickling runs code). Retrain with `dvc repro`."
-        )
-    import joblib
-
-    bundle = joblib.load(model_file)
-    info = ModelInfo(
-        source=source,
-        sha256=actual,
-        trained_at=manifest.get("trained_at"),
-        git_commit=manifest.get("git_commit"),
-        mlflow_run_id=manifest.get("mlflow_run_id"),
-        metrics=metrics if metrics is not None else _local_metrics(model_file),
-    )
-    return LoadedModel(bundle, info)
-
-
-def _resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float]]:
-    """Download an MLflow model's bundle; return its file, its manifest and its run's metrics."""
+def _resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float], str | None]:
+    """Download an MLflow model's bundle; return its file, its manifest, its run's metrics and run id."""
     from pipeline import tracking
 
     mlflow = tracking.client()
@@ -263,14 +150,15 @@ def _resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float]]:
         raise ModelNotFoundError(f"{uri}: no {config.MODEL_FILE.name} in the MLflow model's artifacts")
     manifest_file = found[0].parent / config.MODEL_MANIFEST_FILE.name
     metrics: dict[str, float] = {}
+    run_id = None
     try:
-        run_id = json.loads(manifest_file.read_text(encoding="utf-8")).get("mlflow_run_id")
+        run_id = mlflow.models.get_model_info(uri).run_id
         if run_id:
             run_metrics = mlflow.MlflowClient().get_run(run_id).data.metrics
-            metrics = {k: float(run_metrics[k]) for k in _METRIC_KEYS if k in run_metrics}
-    except (OSError, ValueError):
-        pass
-    return found[0], manifest_file, metrics
+            metrics = {k: float(run_metrics[k]) for k in METRIC_KEYS if k in run_metrics}
+    except Exception as exc:  # noqa: BLE001 - the model loads without its run's figures
+        log.warning("%s: run metrics not available (%s)", uri, exc)
+    return found[0], manifest_file, metrics, run_id
 
 
 def load_model(model: str | Path | None = None) -> LoadedModel:
@@ -289,8 +177,8 @@ def load_model(model: str | Path | None = None) -> LoadedModel:
         key = (model, 0, 0)
         with _LOCK:
             if key not in _CACHE:
-                model_file, manifest_file, metrics = _resolve_mlflow(model)
-                _CACHE[key] = _load_verified(model_file, manifest_file, model, metrics)
+                model_file, manifest_file, metrics, run_id = _resolve_mlflow(model)
+                _CACHE[key] = load_verified(model_file, manifest_file, model, metrics, run_id)
             return _CACHE[key]
     path = Path(model) if model is not None else config.MODEL_FILE
     if path.is_dir():
@@ -302,7 +190,7 @@ def load_model(model: str | Path | None = None) -> LoadedModel:
     with _LOCK:
         loaded = _CACHE.get(key)
         if loaded is None:
-            loaded = _load_verified(path, path.parent / config.MODEL_MANIFEST_FILE.name, str(path))
+            loaded = load_verified(path, path.parent / config.MODEL_MANIFEST_FILE.name, str(path))
             for stale in [k for k in _CACHE if k[0] == key[0]]:  # a retrained file replaces its old model
                 del _CACHE[stale]
             _CACHE[key] = loaded
@@ -351,7 +239,7 @@ def _score_batch(batch: list[tuple[Any, str]], m: LoadedModel) -> list[ArticleRe
         out = []
         for i, s in enumerate(sentences):
             pb = float(p_bp[offset + i])
-            is_bp = pb >= BOILERPLATE_THRESHOLD
+            is_bp = pb >= m.boilerplate_threshold
             if is_bp:
                 probs: dict[str, float] = {}
                 stance = None

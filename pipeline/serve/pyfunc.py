@@ -2,7 +2,7 @@
 
 ``mlflow.pyfunc.load_model(uri).predict(df)`` takes a DataFrame with a
 ``text`` column (and optionally ``id``) and returns one row per sentence, the
-same rows as ``pipeline.serve.predict(...).to_frame()``.  With
+same rows as ``pipeline.predict(...).to_frame()``.  With
 ``params={"level": "article"}`` it returns one row per input article (summary
 columns and the sentences as JSON), the shape ``mlflow.pyfunc.spark_udf``
 needs.  The same object serves ``mlflow models serve``.
@@ -109,7 +109,7 @@ def log_pyfunc(bundle_dir: Path, example_texts: list[str]) -> Any:
         name="model",
         python_model=StancePyfunc(),
         artifacts={"bundle": str(bundle_dir)},
-        code_paths=[str(Path(__file__).resolve().parent)],
+        code_paths=[str(Path(__file__).resolve().parent.parent)],  # the whole pipeline package
         signature=signature,
         input_example=example,
         pip_requirements=pip_requirements(),

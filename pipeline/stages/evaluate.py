@@ -1,22 +1,22 @@
-"""Stage 5, ``evaluate``: leave-one-article-out evaluation, baselines, plots, MLflow.
+"""Stage ``evaluate``: quality only — seed leave-one-article-out, the capability checklist, baselines.
 
-Each article is held out in turn; both pipelines are fitted on the other
-articles' labelled sentences and predict the held-out article.  Sentences of
-one article are never split between training and test (neighbouring sentences
-would leak).  Predictions of all folds are pooled for the headline figures;
-per-fold figures are kept too.
+* **Leave-one-article-out on the scraped pages** (``source == "scraped"``, gold
+  labels): each article is held out in turn (``LeaveOneGroupOut``) and both
+  models are fitted on the other scraped articles.  Authored pages never enter
+  these folds: they were written from the seeds' facts, so training on them and
+  testing on a seed would not measure transfer.  Sentences of one article are
+  never split between training and test.
+* **Baselines** on the same folds: majority class, the labelling rules alone, and
+  a plain TF-IDF (words + characters) logistic regression.
+* **The capability checklist** (``checklist/``): pass rates per part (frozen
+  ``test``, ``dev``) and capability, for the trained model.
+* **95% intervals** for the headline figures (bootstrap over sentences / cases).
+* The top weighted features of each class (``reports/top_features.json``).
 
-Every run reports, side by side: the majority-class baseline, the labelling
-rules alone, and the model.  Stance is evaluated on the gold non-boilerplate
-sentences.
-
-Outputs: ``metrics/boilerplate.json`` and ``metrics/stance.json`` (headline
-DVC metrics), ``reports/evaluation.json`` (every figure: per class, per fold,
-baselines, confusion matrices), ``plots/*.csv`` (DVC plots: confusion
-matrices, precision-recall), ``plots/*.png``, ``reports/misclassified.csv``; the same metrics, plots and
-table are logged to the MLflow run started by ``train``, and the model is
-registered and promoted to ``@champion`` when it is not worse than the current
-champion.
+Writes ``metrics/{boilerplate,stance,checklist}.json`` (DVC metrics),
+``reports/evaluation.json`` (everything, with the model's SHA-256),
+``reports/top_features.json``, ``reports/misclassified.csv``,
+``reports/checklist_failures.csv`` and ``plots/``.  MLflow is the publish stage's job.
 
 Run as a DVC stage: ``python -m pipeline.stages.evaluate``.
 """
@@ -28,139 +28,242 @@ import csv
 import io
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pipeline import config
+from pipeline.core.bundle import fit_models
 from pipeline.core.data import records_from_rows, trainable
 from pipeline.core.features import Record
 from pipeline.io import atomic_write_text, read_json_file, read_jsonl, run_stage, write_json
-from pipeline.stages.train import fit_models
+from pipeline.params import Params, load_params
 
 log = logging.getLogger(__name__)
 
+BOILERPLATE_LABELS = [True, False]
+N_BOOTSTRAP = 1000
+
 
 def classification_metrics(y_true: Sequence[Any], y_pred: Sequence[Any], labels: Sequence[Any]) -> dict[str, Any]:
-    """Per-class precision/recall/F1/support, macro-F1, accuracy and the confusion matrix."""
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+    """Per-class precision/recall/F1/support, macro-F1, accuracy and the confusion matrix (scikit-learn's report)."""
+    from sklearn.metrics import classification_report, confusion_matrix
 
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(labels), zero_division=0)
+    names = [str(lab) for lab in labels]
+    report = classification_report(y_true, y_pred, labels=list(labels), target_names=names,
+                                   output_dict=True, zero_division=0)
     return {
-        "per_class": {
-            str(lab): {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                       "f1": round(float(f[i]), 4), "support": int(s[i])}
-            for i, lab in enumerate(labels)
-        },
-        "macro_f1": round(float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0)), 4),
-        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "confusion_matrix": {"labels": [str(x) for x in labels],
-                             "matrix": confusion_matrix(y_true, y_pred, labels=list(labels)).tolist()},
+        "per_class": {n: {"precision": round(report[n]["precision"], 4), "recall": round(report[n]["recall"], 4),
+                          "f1": round(report[n]["f1-score"], 4), "support": int(report[n]["support"])}
+                      for n in names},
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "accuracy": round(float(np.mean(np.asarray(y_true, dtype=object) == np.asarray(y_pred, dtype=object)))
+                          if len(y_true) else 0.0, 4),
+        "confusion_matrix": {"labels": names, "matrix": confusion_matrix(y_true, y_pred, labels=list(labels)).tolist()},
     }
 
 
-def leave_one_article_out(records: list[Record], params: dict[str, Any]) -> dict[str, Any]:
-    """Out-of-fold predictions for every trainable record, one fold per article.
+def headline_value(task: str, y_true: Sequence[Any], y_pred: Sequence[Any]) -> float:
+    """The headline figure of a task: F1 of the boilerplate class, or stance macro-F1."""
+    from sklearn.metrics import f1_score
 
-    Returns a dict with ``boilerplate`` and ``stance`` entries, each holding the
-    records evaluated, gold labels, predictions, probabilities and fold ids.
+    if task == "boilerplate":
+        return float(f1_score([bool(v) for v in y_true], [bool(v) for v in y_pred], pos_label=True, zero_division=0))
+    return float(f1_score([str(v) for v in y_true], [str(v) for v in y_pred], labels=list(config.STANCE_LABELS),
+                          average="macro", zero_division=0))
+
+
+def bootstrap_interval(values: Callable[[np.ndarray], float], n: int, seed: int = 0,
+                       rounds: int = N_BOOTSTRAP) -> tuple[float, float]:
+    """95% percentile interval of ``values(indices)`` over ``rounds`` resamples of ``n`` items with replacement."""
+    if n == 0:
+        return (0.0, 0.0)
+    rng = np.random.default_rng(seed)
+    stats = [values(rng.integers(0, n, n)) for _ in range(rounds)]
+    return (round(float(np.percentile(stats, 2.5)), 4), round(float(np.percentile(stats, 97.5)), 4))
+
+
+def scraped_gold(records: Sequence[Record]) -> list[Record]:
+    """The records seed leave-one-article-out uses: gold labels on scraped pages."""
+    return [r for r in records if r["label_source"] == "gold" and r.get("source", "scraped") == "scraped"]
+
+
+def leave_one_article_out(records: Sequence[Record], params: Params) -> dict[str, Any]:
+    """Out-of-fold predictions for the scraped gold records, one fold per article.
+
+    Returns ``{"boilerplate": ..., "stance": ..., "articles": [...]}``; each task
+    block holds the records evaluated, gold labels, predictions, probabilities,
+    fold ids and the baselines' predictions.
     """
-    use_rules = bool(params["label"].get("train_on_rule_labels", False))
-    gold = [r for r in records if r["label_source"] == "gold"]
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    scraped = [r for r in trainable(records, params.label.train_on_rule_labels, use_authored=False)
+               if r.get("source", "scraped") == "scraped"]
+    gold = scraped_gold(records)
     articles = sorted({r["article_id"] for r in gold})
     if len(articles) < 2:
-        raise ValueError(f"leave-one-article-out needs at least 2 labelled articles, found {len(articles)}")
-    bp_out: dict[str, list[Any]] = {"records": [], "y": [], "pred": [], "proba": [], "fold": []}
-    st_out: dict[str, list[Any]] = {"records": [], "y": [], "pred": [], "proba": [], "fold": []}
-    for held_out in articles:
-        train = [r for r in trainable(records, use_rules) if r["article_id"] != held_out]
-        test = [r for r in gold if r["article_id"] == held_out]
+        raise ValueError(f"leave-one-article-out needs at least 2 labelled scraped articles, found {len(articles)}")
+    threshold = params.predict.boilerplate_threshold
+    out = {task: {"records": [], "y": [], "pred": [], "proba": [], "fold": [], "tfidf": []}
+           for task in ("boilerplate", "stance")}
+    groups = [r["article_id"] for r in gold]
+    for _, test_idx in LeaveOneGroupOut().split(gold, groups=groups):
+        held_out = gold[test_idx[0]]["article_id"]
+        train = [r for r in scraped if r["article_id"] != held_out]
+        test = [gold[i] for i in test_idx]
         bp, st = fit_models(train, params)
         p_bp = bp.predict_proba(test)[:, list(bp.classes_).index(True)]
-        bp_out["records"] += test
-        bp_out["y"] += [bool(r["boilerplate"]) for r in test]
-        bp_out["pred"] += [bool(p >= 0.5) for p in p_bp]
-        bp_out["proba"] += [float(p) for p in p_bp]
-        bp_out["fold"] += [held_out] * len(test)
+        tf_bp = _tfidf_baseline(train, test, "boilerplate", params.train.seed)
+        block = out["boilerplate"]
+        block["records"] += test
+        block["y"] += [bool(r["boilerplate"]) for r in test]
+        block["pred"] += [bool(p >= threshold) for p in p_bp]
+        block["proba"] += [float(p) for p in p_bp]
+        block["fold"] += [held_out] * len(test)
+        block["tfidf"] += tf_bp
         content = [r for r in test if not r["boilerplate"]]
         if content:
             proba = st.predict_proba(content)
             classes = list(st.classes_)
-            st_out["records"] += content
-            st_out["y"] += [r["stance"] for r in content]
-            st_out["pred"] += [classes[i] for i in proba.argmax(axis=1)]
-            st_out["proba"] += [
-                [float(row[classes.index(lab)]) if lab in classes else 0.0 for lab in config.STANCE_LABELS]
-                for row in proba
-            ]
-            st_out["fold"] += [held_out] * len(content)
-    return {"boilerplate": bp_out, "stance": st_out, "articles": articles}
+            block = out["stance"]
+            block["records"] += content
+            block["y"] += [r["stance"] for r in content]
+            block["pred"] += [classes[i] for i in proba.argmax(axis=1)]
+            block["proba"] += [[float(row[classes.index(lab)]) if lab in classes else 0.0
+                                for lab in config.STANCE_LABELS] for row in proba]
+            block["fold"] += [held_out] * len(content)
+            block["tfidf"] += _tfidf_baseline([r for r in train if not r["boilerplate"]], content, "stance",
+                                              params.train.seed)
+    return {**out, "articles": articles}
 
 
-def _baselines(out: dict[str, Any], task: str) -> dict[str, list[Any]]:
-    y = out["y"]
+def _tfidf_baseline(train: Sequence[Record], test: Sequence[Record], task: str, seed: int) -> list[Any]:
+    """Predictions of the plain baseline: TF-IDF word 1-2-grams + character 2-5-grams, logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    y = [bool(r["boilerplate"]) if task == "boilerplate" else r["stance"] for r in train]
+    if len(set(y)) < 2:
+        return [y[0]] * len(test)
+    model = make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        LogisticRegression(max_iter=5000, class_weight="balanced", random_state=seed))
+    model.fit([r["text"] for r in train], y)
+    return list(model.predict([r["text"] for r in test]))
+
+
+def _baselines(block: dict[str, Any], task: str) -> dict[str, list[Any]]:
+    y = block["y"]
     majority = Counter(y).most_common(1)[0][0]
     if task == "boilerplate":
-        rules = [bool(r["rule_boilerplate"]) for r in out["records"]]
+        rules = [bool(r["rule_boilerplate"]) for r in block["records"]]
     else:
-        rules = [r["rule_stance"] or "neutral" for r in out["records"]]
-    return {"majority": [majority] * len(y), "rules": rules}
+        rules = [r["rule_stance"] or "neutral" for r in block["records"]]
+    return {"majority": [majority] * len(y), "rules": rules, "tfidf_logreg": block["tfidf"]}
 
 
 def summarise(oof: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Metrics for both tasks: model, baselines, and the model per fold."""
+    """Metrics for both tasks: the model with a 95% interval, the baselines, and the model per fold."""
     result: dict[str, dict[str, Any]] = {}
-    for task, labels in (("boilerplate", [True, False]), ("stance", list(config.STANCE_LABELS))):
-        out = oof[task]
-        model = classification_metrics(out["y"], out["pred"], labels)
-        headline = model["per_class"]["True"]["f1"] if task == "boilerplate" else model["macro_f1"]
-        block: dict[str, Any] = {
-            "headline": {"name": "f1_boilerplate" if task == "boilerplate" else "macro_f1", "value": headline},
-            "model": model,
-            "baselines": {name: classification_metrics(out["y"], pred, labels)
-                          for name, pred in _baselines(out, task).items()},
-            "per_fold": {},
-            "n": len(out["y"]),
-        }
+    for task, labels in (("boilerplate", BOILERPLATE_LABELS), ("stance", list(config.STANCE_LABELS))):
+        block = oof[task]
+        y, pred = np.asarray(block["y"], dtype=object), np.asarray(block["pred"], dtype=object)
+        value = round(headline_value(task, y, pred), 4)
+        interval = bootstrap_interval(lambda idx: headline_value(task, y[idx], pred[idx]), len(y))
+        per_fold = {}
         for art in oof["articles"]:
-            idx = [i for i, f in enumerate(out["fold"]) if f == art]
+            idx = [i for i, f in enumerate(block["fold"]) if f == art]
             if idx:
-                m = classification_metrics([out["y"][i] for i in idx], [out["pred"][i] for i in idx], labels)
-                block["per_fold"][art] = {"macro_f1": m["macro_f1"], "accuracy": m["accuracy"], "n": len(idx),
-                                          **({"f1_boilerplate": m["per_class"]["True"]["f1"]}
-                                             if task == "boilerplate" else {})}
-        result[task] = block
+                per_fold[art] = {"headline": round(headline_value(task, y[idx], pred[idx]), 4), "n": len(idx)}
+        result[task] = {
+            "headline": {"name": "f1_boilerplate" if task == "boilerplate" else "macro_f1_stance",
+                         "value": value, "ci95": list(interval)},
+            "model": classification_metrics(block["y"], block["pred"], labels),
+            "baselines": {name: {**classification_metrics(block["y"], p, labels),
+                                 "headline": round(headline_value(task, y, np.asarray(p, dtype=object)), 4)}
+                          for name, p in _baselines(block, task).items()},
+            "per_fold": per_fold,
+            "n": len(block["y"]),
+        }
     return result
 
 
+def checklist_summary(scored: dict[str, Any]) -> dict[str, Any]:
+    """Checklist pass rates with 95% intervals (bootstrap over cases); the raw outcomes are dropped."""
+    out: dict[str, Any] = {}
+    for part, tasks in scored["parts"].items():
+        out[part] = {}
+        for task, block in tasks.items():
+            outcomes = np.asarray(block.pop("outcomes"), dtype=float)
+            block["ci95"] = list(bootstrap_interval(lambda idx: float(outcomes[idx].mean()), len(outcomes)))
+            out[part][task] = block
+    return out
+
+
+def outcomes(oof: dict[str, Any], checklist_outcomes: dict[str, Any]) -> dict[str, Any]:
+    """Item-level results, keyed so that two configurations evaluated on the same data can be paired.
+
+    Seed LOAO: gold and predicted label per sentence key; checklist: pass or
+    fail per case id.  The publish stage compares champion and challenger on these.
+    """
+    return {
+        "loao": {task: {r["key"]: [y, p] for r, y, p in zip(oof[task]["records"], oof[task]["y"], oof[task]["pred"])}
+                 for task in ("boilerplate", "stance")},
+        "checklist": checklist_outcomes,
+    }
+
+
+def headline(summary: dict[str, Any], checklist: dict[str, Any]) -> dict[str, float]:
+    """The few figures a person compares first (logged at the top level in MLflow)."""
+    figures = {
+        "f1_boilerplate": summary["boilerplate"]["headline"]["value"],
+        "macro_f1_stance": summary["stance"]["headline"]["value"],
+        "f1_pro_microsoft": summary["stance"]["model"]["per_class"]["pro_microsoft"]["f1"],
+    }
+    test = checklist.get("test", {})
+    for task in ("stance", "boilerplate"):
+        if task in test:
+            figures[f"checklist_{task}_pass_rate"] = test[task]["pass_rate"]
+            figures[f"checklist_{task}_min_capability"] = test[task]["min_capability_pass_rate"]
+    return figures
+
+
 def headline_metrics(summary: dict[str, Any], task: str) -> dict[str, Any]:
-    """The few figures ``dvc metrics show`` prints for a task (the full report goes to reports/)."""
+    """What ``dvc metrics show`` prints for a task (the full report goes to reports/)."""
     block = summary[task]
     m = block["model"]
+    baselines = {f"baseline_{k}": v["headline"] for k, v in block["baselines"].items()}
     if task == "boilerplate":
         pc = m["per_class"]["True"]
-        return {
-            "f1": pc["f1"], "precision": pc["precision"], "recall": pc["recall"], "accuracy": m["accuracy"],
-            "baseline_rules_f1": block["baselines"]["rules"]["per_class"]["True"]["f1"],
-            "baseline_majority_f1": block["baselines"]["majority"]["per_class"]["True"]["f1"],
-            "n": block["n"],
-        }
-    return {
-        "macro_f1": m["macro_f1"], "accuracy": m["accuracy"],
-        **{f"f1_{lab}": m["per_class"][lab]["f1"] for lab in config.STANCE_LABELS},
-        "baseline_rules_macro_f1": block["baselines"]["rules"]["macro_f1"],
-        "baseline_majority_macro_f1": block["baselines"]["majority"]["macro_f1"],
-        "n": block["n"],
-    }
+        return {"f1": pc["f1"], "f1_ci95_low": block["headline"]["ci95"][0],
+                "f1_ci95_high": block["headline"]["ci95"][1], "precision": pc["precision"],
+                "recall": pc["recall"], **baselines, "n": block["n"]}
+    return {"macro_f1": m["macro_f1"], "macro_f1_ci95_low": block["headline"]["ci95"][0],
+            "macro_f1_ci95_high": block["headline"]["ci95"][1],
+            **{f"f1_{lab}": m["per_class"][lab]["f1"] for lab in config.STANCE_LABELS}, **baselines, "n": block["n"]}
+
+
+def checklist_metrics(checklist: dict[str, Any]) -> dict[str, Any]:
+    """Pass rates per part and task, and per capability, for ``dvc metrics show``."""
+    out: dict[str, Any] = {}
+    for part, tasks in checklist.items():
+        for task, block in tasks.items():
+            out[f"{part}.{task}.pass_rate"] = block["pass_rate"]
+            out[f"{part}.{task}.min_capability"] = block["min_capability_pass_rate"]
+            for cap, c in block["capabilities"].items():
+                out[f"{part}.{task}.{cap}"] = c["pass_rate"]
+    return out
 
 
 def misclassified_rows(oof: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     rows = []
     for task in ("boilerplate", "stance"):
-        out = oof[task]
-        for rec, y, pred, proba in zip(out["records"], out["y"], out["pred"], out["proba"]):
+        block = oof[task]
+        for rec, y, pred, proba in zip(block["records"], block["y"], block["pred"], block["proba"]):
             if y != pred:
                 p = proba if task == "boilerplate" else max(proba)
                 rows.append({"task": task, "article_id": rec["article_id"], "key": rec["key"], "text": rec["text"],
@@ -176,156 +279,105 @@ def _csv_text(rows: Sequence[dict[str, Any]], fields: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-def write_plots(oof: dict[str, Any], summary: dict[str, Any], plots_dir: Path) -> list[Path]:
-    """DVC plot data (CSV) and PNG figures: confusion matrices and the boilerplate PR curve."""
+def write_plots(oof: dict[str, Any], plots_dir: Path) -> list[Path]:
+    """DVC plot data (CSV) and PNG figures (scikit-learn's displays): confusion matrices, boilerplate PR curve."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from sklearn.metrics import precision_recall_curve
+    from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay, precision_recall_curve
 
     plots_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for task in ("boilerplate", "stance"):
-        out = oof[task]
+    for task, labels in (("boilerplate", BOILERPLATE_LABELS), ("stance", list(config.STANCE_LABELS))):
+        block = oof[task]
         path = plots_dir / f"{task}_predictions.csv"
         atomic_write_text(path, _csv_text(
             [{"article_id": r["article_id"], "actual": str(y), "predicted": str(p)}
-             for r, y, p in zip(out["records"], out["y"], out["pred"])],
-            ["article_id", "actual", "predicted"]))
-        written.append(path)
-        cm = summary[task]["model"]["confusion_matrix"]
-        fig, ax = plt.subplots(figsize=(4.5, 4))
-        ax.imshow(np.asarray(cm["matrix"]), cmap="Blues")
-        ax.set_xticks(range(len(cm["labels"])), cm["labels"], rotation=30, ha="right")
-        ax.set_yticks(range(len(cm["labels"])), cm["labels"])
-        for i, row in enumerate(cm["matrix"]):
-            for j, v in enumerate(row):
-                ax.text(j, i, str(v), ha="center", va="center")
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("gold")
+             for r, y, p in zip(block["records"], block["y"], block["pred"])], ["article_id", "actual", "predicted"]))
+        fig, ax = plt.subplots(figsize=(4.8, 4.2))
+        ConfusionMatrixDisplay.from_predictions(block["y"], block["pred"], labels=labels,
+                                                display_labels=[str(x) for x in labels], ax=ax, colorbar=False)
         ax.set_title(f"{task}: leave-one-article-out")
         fig.tight_layout()
         png = plots_dir / f"confusion_{task}.png"
-        fig.savefig(png, dpi=110)
+        fig.savefig(png, dpi=110, metadata={"Software": None})
         plt.close(fig)
-        written.append(png)
-    out = oof["boilerplate"]
-    precision, recall, _ = precision_recall_curve(out["y"], out["proba"])
+        written += [path, png]
+    block = oof["boilerplate"]
+    precision, recall, _ = precision_recall_curve(block["y"], block["proba"])
     path = plots_dir / "boilerplate_pr.csv"
     atomic_write_text(path, _csv_text([{"precision": round(float(p), 4), "recall": round(float(r), 4)}
                                        for p, r in zip(precision, recall)], ["precision", "recall"]))
-    written.append(path)
-    fig, ax = plt.subplots(figsize=(4.5, 4))
-    ax.plot(recall, precision)
-    ax.set_xlabel("recall")
-    ax.set_ylabel("precision")
+    fig, ax = plt.subplots(figsize=(4.8, 4.2))
+    PrecisionRecallDisplay.from_predictions(block["y"], block["proba"], pos_label=True, ax=ax, name="model")
     ax.set_title("boilerplate: precision-recall (LOAO)")
     fig.tight_layout()
     png = plots_dir / "pr_boilerplate.png"
-    fig.savefig(png, dpi=110)
+    fig.savefig(png, dpi=110, metadata={"Software": None})
     plt.close(fig)
-    written.append(png)
-    return written
+    return written + [path, png]
 
 
-def flat_metrics(summary: dict[str, Any]) -> dict[str, float]:
-    """MLflow metric names → values: model and baselines per class, and per fold."""
-    out: dict[str, float] = {}
-    for task, block in summary.items():
-        for source, m in [("model", block["model"])] + [(f"baseline_{k}", v) for k, v in block["baselines"].items()]:
-            out[f"{task}.{source}.macro_f1"] = m["macro_f1"]
-            out[f"{task}.{source}.accuracy"] = m["accuracy"]
-            for lab, pc in m["per_class"].items():
-                for k in ("precision", "recall", "f1"):
-                    out[f"{task}.{source}.{lab}.{k}"] = pc[k]
-        for fold, fm in block["per_fold"].items():
-            for k, v in fm.items():
-                if k != "n":
-                    out[f"{task}.fold.{fold}.{k}"] = v
-    return out
+def evaluate(records: Sequence[Record], params: Params, model_file: Path) -> dict[str, Any]:
+    """The whole evaluation of a configuration on the current data: LOAO, baselines, checklist.
 
-
-def measure_throughput(model_file: Path, min_sentences: int, repeats: int = 3) -> dict[str, float]:
-    """Warm end-to-end ``predict()`` throughput of the trained model on shuffled copies of the seed articles.
-
-    Raw article text in, results out, one process; the best of ``repeats``
-    runs, each on copies no other run has seen.  Recorded so that the
-    experiments table shows each variant's speed next to its quality; the
-    benchmark script (``python -m benchmarks.bench``) is the full measurement.
+    ``model_file`` is the model trained on all data by the train stage (for the
+    checklist and the top features); the publish stage calls this for the
+    champion's configuration too, with a model trained on the same data.
     """
-    import time
+    from pipeline.core.checklist import load_checklist, score_checklist
+    from pipeline.core.models import top_features
+    from pipeline.core.loading import load_verified
 
-    from benchmarks.bench import seed_corpora
-    from pipeline.serve.predict import predict
-
-    best: dict[str, float] = {}
-    for corpus in seed_corpora(model_file, min_sentences, repeats):
-        start = time.perf_counter()
-        n = sum(len(r.sentences) for r in predict(corpus, model=model_file))
-        seconds = time.perf_counter() - start
-        if not best or n / seconds > best["sentences_per_second"]:
-            best = {"sentences_per_second": round(n / seconds, 1), "n_sentences": n,
-                    "megabytes_per_second": round(sum(len(t.encode()) for t in corpus) / seconds / 1e6, 3)}
-    return best
-
-
-def log_to_mlflow(params: dict[str, Any], summary: dict[str, Any], artifacts: list[Path],
-                  speed: dict[str, float]) -> dict[str, Any]:
-    """Add metrics and artifacts to the training run; register and maybe promote the model."""
-    from pipeline import registry, tracking
-
-    manifest = read_json_file(config.MODEL_MANIFEST_FILE)
-    run_id = manifest.get("mlflow_run_id")
-    if not run_id:
-        log.warning("models/manifest.json has no MLflow run (tracking failed at train time); nothing logged")
-        return {"promoted": False, "reason": "no run"}
-    mlflow = tracking.setup(params["mlflow"])
-    with mlflow.start_run(run_id=run_id):
-        mlflow.log_metrics(flat_metrics(summary))
-        mlflow.log_metric("f1_boilerplate", summary["boilerplate"]["headline"]["value"])
-        mlflow.log_metric("macro_f1_stance", summary["stance"]["headline"]["value"])
-        mlflow.log_metric("predict_sentences_per_second", speed["sentences_per_second"])
-        for path in artifacts:
-            mlflow.log_artifact(str(path), artifact_path="evaluation")
-        decision = registry.register_and_maybe_promote(mlflow, params["mlflow"], run_id, summary,
-                                                       manifest.get("mlflow_model_uri"))
-        mlflow.set_tags({"champion_promoted": str(decision["promoted"]).lower(),
-                         "champion_reason": decision["reason"]})
-    return decision
+    oof = leave_one_article_out(records, params)
+    summary = summarise(oof)
+    model = load_verified(model_file, model_file.parent / config.MODEL_MANIFEST_FILE.name, str(model_file), metrics={})
+    cases = load_checklist()
+    scored = score_checklist(model, cases) if cases else {"parts": {}, "failures": [], "outcomes": {}}
+    checklist = checklist_summary(scored)
+    return {"oof": oof, "summary": summary, "checklist": checklist, "checklist_failures": scored["failures"],
+            "outcomes": outcomes(oof, scored["outcomes"]),
+            "headline": headline(summary, checklist), "model_sha256": model.info.sha256,
+            "top_features": top_features(model.bundle, params.evaluate.n_top_features)}
 
 
 def main(argv: list[str] | None = None) -> None:
     """DVC stage entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=config.LABELLED_FILE)
-    parser.add_argument("--no-mlflow", action="store_true", help="do not log to MLflow")
+    parser.add_argument("--model", type=Path, default=config.MODEL_FILE)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    params = config.load_params()
+    params = load_params()
     records = records_from_rows(list(read_jsonl(args.input)))
-    oof = leave_one_article_out(records, params)
-    summary = summarise(oof)
+    result = evaluate(records, params, args.model)
+    summary, checklist = result["summary"], result["checklist"]
     for task in ("boilerplate", "stance"):
         write_json(config.METRICS_DIR / f"{task}.json", headline_metrics(summary, task))
-    write_json(config.REPORTS_DIR / "evaluation.json", summary)
-    mis = misclassified_rows(oof, int(params["evaluate"].get("n_misclassified_max", 200)))
-    mis_path = config.REPORTS_DIR / "misclassified.csv"
-    atomic_write_text(mis_path, _csv_text(mis, ["task", "article_id", "key", "text", "gold", "predicted", "probability"]))
-    artifacts = write_plots(oof, summary, config.PLOTS_DIR) + [mis_path, config.REPORTS_DIR / "evaluation.json"]
-    log.info("LOAO boilerplate F1 %.3f (rules %.3f, majority %.3f); stance macro-F1 %.3f (rules %.3f, majority %.3f)",
-             summary["boilerplate"]["headline"]["value"],
-             summary["boilerplate"]["baselines"]["rules"]["per_class"]["True"]["f1"],
-             summary["boilerplate"]["baselines"]["majority"]["per_class"]["True"]["f1"],
-             summary["stance"]["headline"]["value"],
-             summary["stance"]["baselines"]["rules"]["macro_f1"],
-             summary["stance"]["baselines"]["majority"]["macro_f1"])
-    speed = measure_throughput(config.MODEL_FILE, int(params["evaluate"].get("speed_min_sentences", 3000)))
-    write_json(config.METRICS_DIR / "speed.json", speed)
-    log.info("predict() throughput: %.0f sentences/s", speed["sentences_per_second"])
-    if not args.no_mlflow:
-        decision = log_to_mlflow(params, summary, artifacts, speed)
-        log.info("model registry: %s", decision)
+    write_json(config.METRICS_DIR / "checklist.json", checklist_metrics(checklist))
+    write_json(config.EVALUATION_FILE, {"model_sha256": result["model_sha256"], "headline": result["headline"],
+                                        "params_digest": read_json_file(config.MODEL_MANIFEST_FILE)["params_digest"],
+                                        "seed_leave_one_article_out": summary, "checklist": checklist})
+    write_json(config.REPORTS_DIR / "top_features.json", result["top_features"])
+    write_json(config.OUTCOMES_FILE, result["outcomes"])
+    oof = result["oof"]
+    mis = misclassified_rows(oof, params.evaluate.n_misclassified_max)
+    atomic_write_text(config.REPORTS_DIR / "misclassified.csv",
+                      _csv_text(mis, ["task", "article_id", "key", "text", "gold", "predicted", "probability"]))
+    failures = result["checklist_failures"]
+    atomic_write_text(config.REPORTS_DIR / "checklist_failures.csv",
+                      _csv_text(failures, ["id", "part", "task", "capability", "text", "label", "predicted"]))
+    write_plots(oof, config.PLOTS_DIR)
+    b, s = summary["boilerplate"], summary["stance"]
+    log.info("seed LOAO boilerplate F1 %.3f %s (rules %.3f, tf-idf %.3f); stance macro-F1 %.3f %s (rules %.3f, "
+             "tf-idf %.3f)", b["headline"]["value"], b["headline"]["ci95"], b["baselines"]["rules"]["headline"],
+             b["baselines"]["tfidf_logreg"]["headline"], s["headline"]["value"], s["headline"]["ci95"],
+             s["baselines"]["rules"]["headline"], s["baselines"]["tfidf_logreg"]["headline"])
+    for part, tasks in checklist.items():
+        for task, block in tasks.items():
+            log.info("checklist %s/%s: pass rate %.3f (lowest capability %.3f) on %d cases", part, task,
+                     block["pass_rate"], block["min_capability_pass_rate"], block["n"])
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ rule's precision on the gold rows, conflicts, and the *orphans*: annotations
 whose sentence no longer exists after a change to cleaning or segmentation.
 Orphans stay in the annotation file; they are only reported.
 
+Sentences of authored pages (``seeds/authored/``) take the label of their
+line (``label_source: authored``); the checklist files are validated here too, so
+a bad authored or checklist line stops the pipeline with ``file:line: reason``
+before anything is written.
+
 Run as a DVC stage: ``python -m pipeline.stages.label``.
 """
 
@@ -16,22 +21,31 @@ from __future__ import annotations
 import argparse
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pipeline import config
 from pipeline.labelling.annotations import Annotation, annotations_by_key, load_annotations
+from pipeline.core.checklist import load_checklist
 from pipeline.io import read_jsonl, run_stage, write_json, write_jsonl
+from pipeline.labelling.authored import AuthoredPage, parse_page
+from pipeline.params import load_params
 from pipeline.core.rules import RuleSet
 
 log = logging.getLogger(__name__)
 
 
 def label_rows(
-    sentences: Sequence[dict[str, Any]], annotations: Sequence[Annotation], rules: RuleSet
+    sentences: Sequence[dict[str, Any]], annotations: Sequence[Annotation], rules: RuleSet,
+    authored: Mapping[str, AuthoredPage] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Label every sentence row; return the rows and the labelling report."""
+    """Label every sentence row; return the rows and the labelling report.
+
+    A hand annotation wins; a sentence of an authored page otherwise takes the
+    label of its line (``label_source: authored``); then the rules vote.
+    """
+    authored = authored or {}
     by_key = annotations_by_key(annotations)
     rows: list[dict[str, Any]] = []
     stance_conflicts = 0
@@ -42,8 +56,13 @@ def label_rows(
         rule_stance = rules.stance(sent["text"])
         stance_conflicts += rules.stance_conflict(sent["text"])
         ann = by_key.get(sent["key"])
+        page = authored.get(sent["article_id"])
+        line = page.label_at(sent["start"]) if page is not None else None
         if ann is not None:
             boilerplate, stance, source = ann.boilerplate, ann.stance, "gold"
+        elif line is not None:
+            boilerplate = line.label == "boilerplate"
+            stance, source = (None if boilerplate else line.label), "authored"
         elif rule_bp:
             boilerplate, stance, source = True, None, "rule"
         elif rule_stance is not None:
@@ -119,33 +138,36 @@ def build_report(
     }
 
 
-def run(sentences_file: Path, annotations_file: Path, rules_file: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Read the inputs and label them."""
-    sentences = list(read_jsonl(sentences_file))
-    annotations = load_annotations(annotations_file)
-    return label_rows(sentences, annotations, RuleSet.from_file(rules_file))
+def load_authored(sentences: Sequence[dict[str, Any]], seeds_dir: Path) -> dict[str, AuthoredPage]:
+    """The authored pages behind the sentence rows (``source == "authored"``), validated."""
+    files = {s["article_id"]: s["file"] for s in sentences if s.get("source") == "authored"}
+    return {article: parse_page(seeds_dir / name) for article, name in files.items()}
 
 
 def main(argv: Iterable[str] | None = None) -> None:
     """DVC stage entry point."""
-    params = config.load_params()["label"]
+    params = load_params().label
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=Path, default=config.SENTENCES_FILE)
-    parser.add_argument("--annotations", type=Path, default=config.config_path(params["annotations_file"]))
-    parser.add_argument("--rules", type=Path, default=config.config_path(params["rules_file"]))
+    parser.add_argument("--annotations", type=Path, default=config.config_path(params.annotations_file))
+    parser.add_argument("--rules", type=Path, default=config.config_path(params.rules_file))
     parser.add_argument("--out", type=Path, default=config.LABELLED_FILE)
     parser.add_argument("--metrics", type=Path, default=config.METRICS_DIR / "labelling.json")
     parser.add_argument("--report", type=Path, default=config.REPORTS_DIR / "labelling.json")
     args = parser.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    rows, report = run(args.sentences, args.annotations, args.rules)
+    sentences = list(read_jsonl(args.sentences))
+    authored = load_authored(sentences, config.SEEDS_DIR)
+    n_cases = len(load_checklist())  # validated here so that a bad checklist line stops the pipeline early
+    rows, report = label_rows(sentences, load_annotations(args.annotations), RuleSet.from_file(args.rules), authored)
     write_jsonl(args.out, rows)
     write_json(args.report, report)
     write_json(args.metrics, {
         "sentences": report["sentences"], **{f"labels_{k}": v for k, v in report["coverage"].items()},
         "orphans": report["n_orphans"], **{f"conflicts_{k}": v for k, v in report["conflicts"].items()},
     })
-    log.info("labelled %d sentences: %s; %d orphans", len(rows), report["coverage"], report["n_orphans"])
+    log.info("labelled %d sentences: %s; %d orphans; %d authored pages; %d checklist cases", len(rows),
+             report["coverage"], report["n_orphans"], len(authored), n_cases)
     if report["coverage"]["none"]:
         log.info(
             "%d sentences have no label yet: run `stance-pipeline annotate` to label them",

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     params = load_params()
     records = records_from_rows(list(read_jsonl(args.input)))
-    train = trainable(records, params.label.train_on_rule_labels)
+    train = trainable(records, params.label.train_on_rule_labels, params.label.train_on_authored)
     if not train:
         sys.exit("train: no labelled sentences; label some first (see README, 'Label a new article')")
     manifest = save_bundle(build_bundle(train, params), args.out_dir, params, train, args.input)

@@ -99,7 +99,7 @@ def test_saved_vectoriser_keeps_its_vocabulary_and_output() -> None:
 def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list[dict]) -> None:
     import math
 
-    from pipeline.stages.train import load_yaml
+    from pipeline.core.bundle import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
     assert any(p is not None for p in cues.literals_)  # the prefilter is in use
@@ -121,7 +121,7 @@ _CUE_PIECES = st.sampled_from([
 def test_cue_prefilter_never_changes_a_count(text: str) -> None:
     import math
 
-    from pipeline.stages.train import load_yaml
+    from pipeline.core.bundle import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
     assert cues._counts(text) == [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]

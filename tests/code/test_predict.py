@@ -113,16 +113,34 @@ def test_missing_model_says_run_dvc_repro(tmp_path: Path) -> None:
 def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> None:
     r = predict(TEXT, model=model_path)
     manifest = json.loads((trained_model_dir / "manifest.json").read_text())
-    assert r.model.sha256 == manifest["sha256"] and r.model.trained_at == manifest["trained_at"]
+    assert r.model.sha256 == manifest["sha256"] and r.model.data_sha256 == manifest["data_sha256"]
 
 
-def test_import_and_predict_do_not_import_mlflow_or_dvc(model_path: str) -> None:
+def test_import_and_predict_import_no_mlflow_dvc_or_spacy(model_path: str) -> None:
     code = (
-        "import sys, pipeline; pipeline.serve.predict('Microsoft a refusé de payer.', model=sys.argv[1]);"
-        "print(sorted(m for m in ('mlflow', 'dvc') if m in sys.modules))"
+        "import sys, pipeline; pipeline.predict('Microsoft a refusé de payer.', model=sys.argv[1]);"
+        "print(sorted(m for m in ('mlflow', 'dvc', 'spacy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code, model_path], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_predict_works_without_pandas(model_path: str) -> None:
+    # scikit-learn >= 1.8 imports pandas itself (sklearn.utils.fixes) whenever it is installed, so
+    # `"pandas" in sys.modules` says nothing about our code; with pandas made unimportable, predict()
+    # must still give the same result (nothing of ours needs it).
+    block = ("import sys, importlib.abc\n"
+             "class NoPandas(importlib.abc.MetaPathFinder):\n"
+             "    def find_spec(self, name, path, target=None):\n"
+             "        if name == 'pandas' or name.startswith('pandas.'):\n"
+             "            raise ImportError('pandas blocked by the test')\n"
+             "sys.meta_path.insert(0, NoPandas())\n")
+    run = ("import sys, json, pipeline; r = pipeline.predict('Microsoft a refusé de payer. Publicité', model=sys.argv[1]);"
+           "print(json.dumps([[s.boilerplate, s.stance, s.p_boilerplate] for s in r.sentences]))")
+    plain = subprocess.run([sys.executable, "-c", run, model_path], capture_output=True, text=True, check=True)
+    blocked = subprocess.run([sys.executable, "-c", block + run, model_path], capture_output=True, text=True,
+                             check=True)
+    assert blocked.stdout == plain.stdout and plain.stdout.strip() != "[]"
 
 
 def test_a_retrained_model_file_is_reloaded_and_replaces_the_old_one(trained_model_dir: Path, tmp_path: Path) -> None:

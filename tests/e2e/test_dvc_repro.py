@@ -72,7 +72,7 @@ def test_mlflow_store_has_a_run_with_metrics_and_a_champion(reproduced: Path) ->
 
 def test_predict_uses_the_new_model(reproduced: Path) -> None:
     code = (
-        "import pipeline, json; r = pipeline.serve.predict('Microsoft a refusé de payer.');"
+        "import pipeline, json; r = pipeline.predict('Microsoft a refusé de payer.');"
         "print(json.dumps([r.model.source, len(r.sentences), r.sentences[0].stance]))"
     )
     result = _run([sys.executable, "-c", code], reproduced)
@@ -158,7 +158,7 @@ def test_mlflow_models_serve_answers_on_localhost(reproduced: Path) -> None:
 
 def test_predict_with_an_mlflow_registry_uri(reproduced: Path) -> None:
     code = (
-        "import json, pipeline; r = pipeline.serve.predict('Microsoft a refusé de payer.', "
+        "import json, pipeline; r = pipeline.predict('Microsoft a refusé de payer.', "
         "model='models:/french-press-stance@champion');"
         "print(json.dumps([r.model.source, r.model.mlflow_run_id, r.model.metrics, r.sentences[0].stance]))"
     )
@@ -171,7 +171,7 @@ def test_predict_with_an_mlflow_registry_uri(reproduced: Path) -> None:
 
 
 def test_local_model_exposes_its_evaluation_metrics(reproduced: Path) -> None:
-    code = "import json, pipeline; print(json.dumps(pipeline.serve.predict('Un texte.').model.metrics))"
+    code = "import json, pipeline; print(json.dumps(pipeline.predict('Un texte.').model.metrics))"
     result = _run([sys.executable, "-c", code], reproduced)
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout.strip().splitlines()[-1])
@@ -180,6 +180,6 @@ def test_local_model_exposes_its_evaluation_metrics(reproduced: Path) -> None:
 
 
 def test_unknown_registry_model_is_a_clear_error(reproduced: Path) -> None:
-    code = "import pipeline; pipeline.serve.predict('Un texte.', model='models:/no-such-model@champion')"
+    code = "import pipeline; pipeline.predict('Un texte.', model='models:/no-such-model@champion')"
     result = _run([sys.executable, "-c", code], reproduced, **_tracking_env(reproduced))
     assert result.returncode == 1 and "ModelNotFoundError" in result.stderr and "no-such-model" in result.stderr

@@ -120,12 +120,12 @@ def test_net_stance_sign_follows_the_article(model_path: str) -> None:
 
 
 def test_training_is_deterministic(labelled_rows: list[dict]) -> None:
-    from pipeline import config
+    from pipeline.core.bundle import fit_models
     from pipeline.core.data import records_from_rows, trainable
-    from pipeline.stages.train import fit_models
+    from pipeline.params import load_params
 
-    params = config.load_params()
-    records = trainable(records_from_rows(labelled_rows), False)
+    params = load_params()
+    records = trainable(records_from_rows(labelled_rows), False, True)
     first, second = fit_models(records, params), fit_models(records, params)
     for a, b in zip(first, second):
         assert (a.predict_proba(records) == b.predict_proba(records)).all()

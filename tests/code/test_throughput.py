@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.bench import shuffled_copy
+from pipeline.serve.throughput import shuffled_copy
 
 TEXT = ("Twitter a accusé Microsoft d'utiliser ses données sans autorisation. L'avocat a envoyé une lettre.\n"
         "Publié le 20/04/2023\n"
