@@ -69,9 +69,12 @@ def model_path(trained_model_dir: Path) -> str:
     return str(trained_model_dir / "model.joblib")
 
 
-def copy_repo(dst: Path) -> Path:
-    """Copy the repository's files (tracked and untracked-but-not-ignored, as a clone has them) to ``dst``,
-    without pipeline outputs, and make it a git repository of its own (DVC needs one)."""
+def copy_repo(dst: Path, with_outputs: bool = False) -> Path:
+    """Copy the repository's files (tracked and untracked-but-not-ignored, as a clone has them) to ``dst``
+    and make it a git repository of its own (DVC needs one).
+
+    Without ``with_outputs`` the committed pipeline outputs (metrics, reports, plots) are left out, so that
+    every stage runs; with it, the copy is what a fresh clone holds."""
     import shutil
     import subprocess
 
@@ -79,7 +82,8 @@ def copy_repo(dst: Path) -> Path:
                             text=True, check=True).stdout.splitlines()
     for rel in listed:
         src = config.ROOT / rel
-        if src.is_file() and not rel.startswith(("data/", "models/", "reports/", "metrics/", "plots/")):
+        outputs = ("data/", "models/") if with_outputs else ("data/", "models/", "reports/", "metrics/", "plots/")
+        if src.is_file() and not rel.startswith(outputs):
             (dst / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst / rel)
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",

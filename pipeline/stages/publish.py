@@ -30,6 +30,7 @@ import json
 import logging
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,11 @@ def labelled_dataset(labelled_file: Path, data_md5: str) -> tuple[Any, dict[str,
         "label": ["boilerplate" if r["boilerplate"] else r["stance"] for r in rows],
         "label_source": [r["label_source"] for r in rows],
     })
-    dataset = mlflow.data.from_pandas(frame, source=str(labelled_file), name="labelled-sentences",
-                                      targets="label", digest=data_md5)
+    with warnings.catch_warnings():
+        # MLflow registers the local-file source twice and warns that a path "can be interpreted in multiple ways".
+        warnings.filterwarnings("ignore", message="The specified dataset source can be interpreted")
+        dataset = mlflow.data.from_pandas(frame, source=str(labelled_file), name="labelled-sentences",
+                                          targets="label", digest=data_md5)
     counts = frame["label"].value_counts().to_dict()
     sources = frame["source"].value_counts().to_dict()
     tags = {**{f"n_{k}": str(v) for k, v in sorted(counts.items())},

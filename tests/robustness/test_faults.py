@@ -51,35 +51,40 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def labelled_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def evaluated_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository with every stage but publish run."""
     repo = copy_repo(tmp_path_factory.mktemp("faults"))
-    for stage in ("clean", "segment", "label"):
-        result = run_in(repo, [sys.executable, "-m", f"pipeline.{stage}"])
+    for stage in ("clean", "segment", "label", "train", "evaluate"):
+        result = run_in(repo, [sys.executable, "-m", f"pipeline.stages.{stage}"])
         assert result.returncode == 0, result.stderr
     return repo
 
 
-def test_unreachable_tracking_server_fails_fast_and_keeps_the_model(labelled_repo: Path) -> None:
+def test_unreachable_tracking_server_fails_fast_and_keeps_the_model(evaluated_repo: Path) -> None:
     uri = f"http://127.0.0.1:{_closed_port()}"
     start = time.monotonic()
-    result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.stages.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
+    result = run_in(evaluated_repo, [sys.executable, "-m", "pipeline.stages.publish"], timeout=300,
+                    MLFLOW_TRACKING_URI=uri)
     elapsed = time.monotonic() - start
     assert result.returncode == 1
-    assert "model saved to" in result.stderr and "tracking" in result.stderr.lower() and uri in result.stderr
-    assert (labelled_repo / "models" / "model.joblib").is_file()
+    assert "model is saved in" in result.stderr and "tracking" in result.stderr.lower() and uri in result.stderr
+    assert (evaluated_repo / "models" / "model.joblib").is_file()
+    assert not (evaluated_repo / "models" / "publication.json").exists()  # DVC will run publish again
     assert elapsed < 120, f"took {elapsed:.0f} s"
 
 
-def test_unreachable_tracking_server_can_be_a_warning(labelled_repo: Path) -> None:
-    params = labelled_repo / "configs" / "params.yaml"
+def test_unreachable_tracking_server_can_be_a_warning(evaluated_repo: Path) -> None:
+    params = evaluated_repo / "configs" / "params.yaml"
     text = params.read_text(encoding="utf-8")
     params.write_text(text.replace("fail_on_tracking_error: true", "fail_on_tracking_error: false"), encoding="utf-8")
     try:
         uri = f"http://127.0.0.1:{_closed_port()}"
-        result = run_in(labelled_repo, [sys.executable, "-m", "pipeline.stages.train"], timeout=300, MLFLOW_TRACKING_URI=uri)
+        result = run_in(evaluated_repo, [sys.executable, "-m", "pipeline.stages.publish"], timeout=300,
+                        MLFLOW_TRACKING_URI=uri)
         assert result.returncode == 0, result.stderr[-2000:]
-        assert "run not tracked" in result.stderr
-        manifest = json.loads((labelled_repo / "models" / "manifest.json").read_text())
-        assert manifest["mlflow_run_id"] is None
+        assert "not published" in result.stderr and uri in result.stderr
+        publication = json.loads((evaluated_repo / "models" / "publication.json").read_text())
+        manifest = json.loads((evaluated_repo / "models" / "manifest.json").read_text())
+        assert publication["model_sha256"] == manifest["sha256"]
     finally:
         params.write_text(text, encoding="utf-8")
