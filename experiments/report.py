@@ -1,40 +1,62 @@
-"""Print the latest leave-one-article-out figures of every variant, from MLflow, as a Markdown table.
+"""Print the latest figures of every variant, from MLflow, as a Markdown table (the README's experiments table).
 
 Usage: python experiments/report.py   (after python experiments/run.py)
+
+Columns: seed leave-one-article-out boilerplate F1 and stance macro-F1 with
+their 95% intervals, pro_microsoft F1, the frozen checklist's pass rates, and
+predict() throughput; then the baselines of the default run on the same folds.
 """
 
 from __future__ import annotations
 
-from pipeline import config, tracking
+import json
+import tempfile
+from pathlib import Path
+
+from pipeline import tracking
+from pipeline.params import load_params
+
+
+def _fmt(block: dict) -> str:
+    return f"{block['value']:.3f} [{block['ci95'][0]:.2f}, {block['ci95'][1]:.2f}]"
 
 
 def main() -> None:
-    params = config.load_params()["mlflow"]
+    params = load_params().mlflow
     mlflow = tracking.setup(params)
-    runs = mlflow.search_runs(experiment_names=[params["experiment_name"]], order_by=["start_time DESC"])
-    runs = runs[runs["metrics.macro_f1_stance"].notna()]
-    latest = runs.drop_duplicates(subset=["tags.variant"], keep="first")
-    print("| variant | boilerplate F1 | boilerplate P / R | stance macro-F1 | F1 pro_twitter / pro_microsoft / neutral "
-          "| predict() sentences/s |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for _, r in latest.sort_values("metrics.macro_f1_stance", ascending=False).iterrows():
-        m = lambda k: r.get(f"metrics.{k}")  # noqa: E731
-        print(f"| `{r['tags.variant']}` | {m('f1_boilerplate'):.3f} "
-              f"| {m('boilerplate.model.True.precision'):.3f} / {m('boilerplate.model.True.recall'):.3f} "
-              f"| {m('macro_f1_stance'):.3f} | {m('stance.model.pro_twitter.f1'):.3f} / "
-              f"{m('stance.model.pro_microsoft.f1'):.3f} / {m('stance.model.neutral.f1'):.3f} "
-              f"| {m('predict_sentences_per_second'):,.0f} |")
-    d = latest[latest["tags.variant"] == "default"]
-    if len(d):
-        r = d.iloc[0]
-        for name in ("rules", "majority"):
-            print(f"| baseline: {name} | {r[f'metrics.boilerplate.baseline_{name}.True.f1']:.3f} "
-                  f"| {r[f'metrics.boilerplate.baseline_{name}.True.precision']:.3f} / "
-                  f"{r[f'metrics.boilerplate.baseline_{name}.True.recall']:.3f} "
-                  f"| {r[f'metrics.stance.baseline_{name}.macro_f1']:.3f} "
-                  f"| {r[f'metrics.stance.baseline_{name}.pro_twitter.f1']:.3f} / "
-                  f"{r[f'metrics.stance.baseline_{name}.pro_microsoft.f1']:.3f} / "
-                  f"{r[f'metrics.stance.baseline_{name}.neutral.f1']:.3f} | |")
+    client = mlflow.MlflowClient()
+    experiment = client.get_experiment_by_name(params.experiment_name)
+    runs = client.search_runs([experiment.experiment_id], order_by=["attributes.start_time DESC"])
+    latest: dict[str, object] = {}
+    for run in runs:
+        latest.setdefault(run.data.tags.get("variant", "?"), run)
+    print("| variant | boilerplate F1 [95%] | stance macro-F1 [95%] | F1 pro_microsoft | checklist stance "
+          "| checklist boilerplate | predict() sentences/s |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    default_eval = None
+    rows = []
+    for variant, run in latest.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            path = client.download_artifacts(run.info.run_id, "evaluation/evaluation.json", tmp)
+            evaluation = json.loads(Path(path).read_text(encoding="utf-8"))
+        loao = evaluation["seed_leave_one_article_out"]
+        test = evaluation.get("checklist", {}).get("test", {})
+        m = run.data.metrics
+        rows.append((loao["stance"]["headline"]["value"], f"| `{variant}` | {_fmt(loao['boilerplate']['headline'])} "
+                     f"| {_fmt(loao['stance']['headline'])} "
+                     f"| {loao['stance']['model']['per_class']['pro_microsoft']['f1']:.3f} "
+                     f"| {test.get('stance', {}).get('pass_rate', float('nan')):.3f} "
+                     f"| {test.get('boilerplate', {}).get('pass_rate', float('nan')):.3f} "
+                     f"| {m.get('predict_sentences_per_second', float('nan')):,.0f} |"))
+        if variant == "default":
+            default_eval = loao
+    for _, row in sorted(rows, reverse=True):
+        print(row)
+    if default_eval:
+        for name in default_eval["boilerplate"]["baselines"]:
+            b, s = default_eval["boilerplate"]["baselines"][name], default_eval["stance"]["baselines"][name]
+            print(f"| baseline: {name} | {b['headline']:.3f} | {s['headline']:.3f} "
+                  f"| {s['per_class']['pro_microsoft']['f1']:.3f} | | | |")
 
 
 if __name__ == "__main__":

@@ -24,11 +24,21 @@ PARAMS = "configs/params.yaml"
 
 
 def variants() -> dict[str, dict]:
+    """Every ``experiments/*.yaml``, checked against the params schema before anything runs.
+
+    A misspelt or unknown key stops here with the file, the key and the nearest valid key named.
+    """
+    from pipeline.params import ParamsError, load_params
+
     out = {}
     for path in sorted(HERE.glob("*.yaml")):
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(spec.get("set"), dict):
             sys.exit(f"{path}: expected a mapping 'set' of dotted params keys to values")
+        try:
+            load_params(ROOT / PARAMS, overrides=spec["set"])
+        except ParamsError as exc:
+            sys.exit(f"{path}: {exc}")
         out[path.stem] = spec
     return out
 
