@@ -25,15 +25,13 @@ from pipeline import config
 from pipeline.core.clean import Cleaner
 from pipeline.core.data import trimmed_pages
 from pipeline.core.features import Record
+from pipeline.core.loading import BUNDLE_FORMAT
 from pipeline.core.models import build_boilerplate_model, build_stance_model
 from pipeline.core.rules import RuleSet
 from pipeline.core.segment import Segmenter
 from pipeline.io import sha256_file, write_json
 from pipeline.params import Params
 
-#: Version of the bundle layout; bumped whenever a saved model's contents change meaning.
-#: 2: typed params (``predict`` section with the boilerplate threshold), deterministic manifest.
-BUNDLE_FORMAT = 2
 
 
 def load_yaml(path: Path | str) -> dict[str, Any]:

@@ -18,6 +18,10 @@ from typing import Any
 
 from pipeline import config
 
+#: Version of the bundle layout; bumped whenever a saved model's contents change meaning.
+#: 2: typed params (``predict`` section with the boilerplate threshold), deterministic manifest.
+BUNDLE_FORMAT = 2
+
 
 class ModelNotFoundError(FileNotFoundError):
     """No trained model where one was expected."""
@@ -133,8 +137,6 @@ def load_verified(model_file: Path, manifest_file: Path, source: str,
             f"{model_file}: SHA-256 {actual[:12]}… does not match the manifest ({str(expected)[:12]}…); the file was "
             "changed or corrupted after training, so it is not loaded (unpickling runs code). Retrain with `dvc repro`."
         )
-    from pipeline.core.bundle import BUNDLE_FORMAT
-
     if manifest.get("format") != BUNDLE_FORMAT:
         raise ModelIntegrityError(
             f"{model_file}: bundle format {manifest.get('format')!r}, but this version of the package reads format "

@@ -13,9 +13,9 @@ against gold labels.
 
 from __future__ import annotations
 
-import json
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,6 @@ from pipeline import config
 
 #: Distinct sentences whose text-pattern votes a rule set keeps.
 VOTES_CACHE_MAX = 50_000
-#: State of the rule sets unpickled in this process, by their rules (see RuleSet.__setstate__).
-_LOADED: dict[str, dict[str, Any]] = {}
 
 
 def required_literals(source: str) -> tuple[str, ...] | None:
@@ -192,19 +190,24 @@ def _lower_case_safe(source: str) -> bool:
     return True
 
 
-#: required_literals() of the patterns compiled in this process (saved models bring theirs along).
-_KNOWN_LITERALS: dict[str, tuple[str, ...] | None] = {}
+@functools.lru_cache(maxsize=4096)
+def _cached_literals(source: str) -> tuple[str, ...] | None:
+    """:func:`required_literals`, memoised (a pure function of the pattern: the memo cannot change a result)."""
+    return required_literals(source)
 
 
-def _compile(name: str, source: str) -> Pattern:
+def _compile(name: str, source: str, literals: Mapping[str, Sequence[str] | None]) -> Pattern:
     on_lower = _lower_case_safe(source)
     try:
         regex = re.compile(source, 0 if on_lower else re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
-    if on_lower and source not in _KNOWN_LITERALS:
-        _KNOWN_LITERALS[source] = required_literals(source)
-    return Pattern(regex, on_lower, _KNOWN_LITERALS[source] if on_lower else None)
+    if not on_lower:
+        return Pattern(regex, False, None)
+    if source in literals:  # worked out when the model was saved
+        known = literals[source]
+        return Pattern(regex, True, None if known is None else tuple(known))
+    return Pattern(regex, True, _cached_literals(source))
 
 
 class RuleSet:
@@ -218,8 +221,9 @@ class RuleSet:
             unknown stance label (the message names the rule).
     """
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], literals: Mapping[str, Sequence[str] | None] | None = None) -> None:
         self.spec = spec
+        literals = literals or {}
         self.rules: list[Rule] = []
         for task in ("boilerplate", "stance"):
             for i, item in enumerate(spec.get(task) or []):
@@ -238,9 +242,9 @@ class RuleSet:
                         name,
                         task,
                         label,
-                        _compile(name, source) if source else None,
+                        _compile(name, source, literals) if source else None,
                         whole="fullmatch" in item,
-                        previous=_compile(name, item["previous"]) if item.get("previous") else None,
+                        previous=_compile(name, item["previous"], literals) if item.get("previous") else None,
                     )
                 )
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
@@ -255,17 +259,9 @@ class RuleSet:
         return {"spec": self.spec, "literals": {p.regex.pattern: p.literals for p in patterns}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # Rule sets loaded with the same rules (the boilerplate model holds two: its features and its
-        # floor) share their compiled patterns and their memo, so each sentence is matched once.
-        key = json.dumps(state["spec"], sort_keys=True, ensure_ascii=False)
-        shared = _LOADED.get(key)
-        if shared is None:
-            for source, literals in state.get("literals", {}).items():
-                _KNOWN_LITERALS.setdefault(source, None if literals is None else tuple(literals))
-            self.__init__(state["spec"])  # type: ignore[misc]
-            _LOADED[key] = self.__dict__
-        else:
-            self.__dict__.update(shared)
+        # Compiled again on load, with the literals saved beside the rules; the vote memo starts empty and
+        # belongs to this instance only.
+        self.__init__(state["spec"], state.get("literals"))  # type: ignore[misc]
 
     @classmethod
     def from_file(cls, path: Path | str) -> RuleSet:
