@@ -176,6 +176,9 @@ class StanceParams(Section):
     use_char_ngrams: bool
     use_cue_features: bool
     cue_weight: float
+    #: Who-does-what features of the reporting frame (pipeline/core/frame.py, configs/frame_fr.yaml).
+    use_frame_features: bool
+    frame_weight: float
     quote_context: bool
     stem: bool
     min_df: int
@@ -190,6 +193,7 @@ class StanceParams(Section):
 class TrainParams(Section):
     seed: int
     cues_file: str
+    frame_file: str
     boilerplate: BoilerplateParams
     stance: StanceParams
 

@@ -52,7 +52,7 @@ def fit_models(records: Sequence[Record], params: Params) -> tuple[Any, Any]:
         bp_records += trimmed_pages(records)
     bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
     content = [r for r in records if not r["boilerplate"]]
-    st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file))
+    st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
     st.fit(content, [r["stance"] for r in content])
     return bp, st
 

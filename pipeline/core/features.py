@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -36,7 +36,43 @@ from sklearn.utils.validation import check_is_fitted
 
 from pipeline.core.rules import RuleSet, has_upper_case, required_literals
 
-Record = dict[str, Any]
+class SentenceRecord(TypedDict, total=False):
+    """What the models read about one sentence: its text and its place in the page.
+
+    Built by :func:`context_records` (page context), then, for training and
+    evaluation, given its labels by :func:`pipeline.core.data.records_from_rows`.
+    """
+
+    doc: Any  # the article, so that models can tell articles apart in a batch
+    text: str
+    index: int  # sentence index in the article
+    n_sentences: int
+    line: int  # cleaned-text line of the sentence
+    n_lines: int
+    line_sentences: int  # sentences on the same line
+    prev_text: str
+    next_text: str
+    prev_same_line: bool
+    headline: str  # the article's first sentence
+    topic_share: float
+    cohesion: float
+    block_headlines: float  # share of the neighbouring lines that look like headlines (no final punctuation)
+    block_short: float  # share of the neighbouring lines that are short, one-sentence lines
+    block_dated: float  # share of the neighbouring lines with a date or time
+    # labels, on training and evaluation records only
+    article_id: str
+    key: str
+    boilerplate: bool | None
+    stance: str | None
+    label_source: str
+    source: str
+    rule_boilerplate: bool | None
+    rule_stance: str | None
+
+
+Record = SentenceRecord
+#: Lines on each side whose shape makes a sentence's block (teaser lists, menus, link lists).
+BLOCK_LINES = 3
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|[«»?!]")
 _ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
@@ -78,6 +114,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
         for w in ws:
             spread[w] = spread.get(w, 0) + 1
     topic = {w for w, _ in sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]}
+    blocks = _block_shapes(texts, lines)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -96,9 +133,44 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "next_text": texts[i + 1] if i + 1 < n else "",
                 "prev_same_line": i > 0 and lines[i - 1] == line,
                 "headline": headline,
+                **blocks[line],
             }
         )
     return records
+
+
+def _block_shapes(texts: Sequence[str], lines: Sequence[int]) -> dict[int, dict[str, float]]:
+    """For each line, the shape of the :data:`BLOCK_LINES` lines around it (itself excluded).
+
+    A teaser list, a menu or a column of related links is a run of short lines
+    that look like headlines, often with dates; an article body is a run of
+    long lines that end with punctuation.  Unsupervised and page-local.
+    """
+    order: list[int] = []
+    joined: dict[int, list[str]] = {}
+    for text, line in zip(texts, lines):
+        if line not in joined:
+            order.append(line)
+            joined[line] = []
+        joined[line].append(text)
+    shapes = []
+    for line in order:
+        parts = joined[line]
+        whole = " ".join(parts)
+        n_words = len(_WORD.findall(whole))
+        last = parts[-1].rstrip()
+        shapes.append((
+            1.0 if 2 <= n_words <= 16 and not _END_PUNCT.search(last) and last[:1].isupper() else 0.0,
+            1.0 if len(parts) == 1 and n_words <= 14 else 0.0,
+            1.0 if _DIGIT.search(whole) and (_DATE.search(whole) or _TIME.search(whole)) else 0.0,
+        ))
+    out: dict[int, dict[str, float]] = {}
+    for k, line in enumerate(order):
+        around = shapes[max(0, k - BLOCK_LINES):k] + shapes[k + 1:k + 1 + BLOCK_LINES]
+        n = len(around)
+        out[line] = {name: (sum(s[j] for s in around) / n if n else 0.0)
+                     for j, name in enumerate(("block_headlines", "block_short", "block_dated"))}
+    return out
 
 
 def _accent_table() -> dict[int, str | None]:
@@ -424,7 +496,8 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "rules_")
         names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
         names += ["is_first_sentence", "alone_on_its_line", "log_sentences_on_line", "same_line_as_previous",
-                  "headline_overlap", "topic_share", "cohesion", "neighbour_rule_votes",
+                  "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated",
+                  "neighbour_rule_votes",
                   *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
                   "log_next_chars", "next_ends_with_punctuation"]
         if self.rules_ is None:
@@ -469,6 +542,9 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 overlap,
                 r["topic_share"],
                 r["cohesion"],
+                r["block_headlines"],
+                r["block_short"],
+                r["block_dated"],
                 neighbour_votes,
                 *_shape(r["text"]),
                 math.log1p(len(prev)),

@@ -212,17 +212,24 @@ def build_boilerplate_model(p: BoilerplateParams, seed: int, rules_spec: dict[st
     return model
 
 
-def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | None) -> Pipeline:
+def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | None,
+                       frame_lexicon: dict[str, Any] | None) -> Pipeline:
     """Three-class stance classifier with calibrated probabilities."""
     from sklearn.preprocessing import MinMaxScaler
 
+    from pipeline.core.frame import FrameFeatures
+
     parts = _text_features(p, stem=p.stem)
-    weights = None
+    weights: dict[str, float] = {}
     if p.use_cue_features and cues:
         cue = CueFeatures(cues, quote_context=p.quote_context)
         parts.append(("cues", Pipeline([("features", cue), ("scale", MinMaxScaler(clip=True))])))
-        weights = {"cues": p.cue_weight}
-    union = FeatureUnion(parts, transformer_weights=weights)
+        weights["cues"] = p.cue_weight
+    if p.use_frame_features and frame_lexicon:
+        frame = FrameFeatures(frame_lexicon)
+        parts.append(("frame", Pipeline([("features", frame), ("scale", MinMaxScaler(clip=True))])))
+        weights["frame"] = p.frame_weight
+    union = FeatureUnion(parts, transformer_weights=weights or None)
     return Pipeline([("features", union), ("classifier", _classifier(p, seed))])
 
 

@@ -1,0 +1,170 @@
+"""Reporting-frame features for the stance model (docs/LABELS.md §2, rules 1 and 3).
+
+Stance in press coverage is mostly *who is reported saying what*: "L'avocat du
+milliardaire menace Microsoft de poursuites" voices Twitter's side, "La firme de
+Redmond dément" voices Microsoft's.  Word n-grams learn this only for the actor
+names and verbs they have seen; these features generalise over the lexicons of
+``configs/frame_fr.yaml``:
+
+* **actors**: Twitter's side (Twitter, X, Musk, le milliardaire, l'avocat, Spiro,
+  le réseau social …) and Microsoft's (Microsoft, la firme de Redmond,
+  l'éditeur de Windows, Nadella, Bing, Xbox …);
+* **acts**: accuse, threaten, demand, answer, deny, goodwill, say.
+
+For every act found in a sentence, its **subject** is the nearest actor before
+it (in a window of :data:`WINDOW` characters), or the actor right after it when
+the act follows a closing quote or a comma (the inverted "…», a répondu
+Microsoft"); its **object** is the nearest actor after it.  Columns count
+``subject_<side>_<act>``, ``object_<side>_<act>`` and
+``negated_subject_<side>_<act>`` (a negation just before the act), plus an
+allegation in the conditional after a side (``conditional_<side>``), a side
+accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
+to a side (``attributed_to_<side>``), mentions of each side and which side is
+named first.  Counts are capped at 3.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+SIDES = ("twitter", "microsoft")
+ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill", "say")
+#: Characters between an actor and the act it performs (about a dozen words).
+WINDOW = 90
+#: Characters before an act in which a negation negates it ("n'a pas menacé", "ne conteste pas").
+NEGATION_WINDOW = 24
+#: An actor that follows an act this closely is its object ("accuse Microsoft"), never a later act's subject.
+OBJECT_GAP = 16
+#: Characters after a closing quote in which its speaker is named ("», a déclaré un porte-parole de Microsoft").
+SPEAKER_WINDOW = 70
+_QUOTE = re.compile(r"«[^»]*»?")
+CAP = 3.0
+
+_APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _group(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+def _which(m: re.Match[str]) -> str:
+    """The name of the named group that matched (robust to capturing groups inside a lexicon pattern)."""
+    return next(k for k, v in m.groupdict().items() if v is not None)
+
+
+class FrameFeatures(BaseEstimator, TransformerMixin):
+    """Counts of who-does-what in a sentence record's ``text`` (see the module docstring).
+
+    Args:
+        lexicon: the parsed ``configs/frame_fr.yaml`` (``actors``, ``acts``,
+            ``conditional``, ``attribution``, ``passive``, ``negation``).
+    """
+
+    def __init__(self, lexicon: dict[str, Any] | None = None) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
+        lex = self.lexicon or {}
+        missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation") if k not in lex]
+        if missing:
+            raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
+        unknown = sorted(set(lex["actors"]) - set(SIDES)) + sorted(set(lex["acts"]) - set(ACTS))
+        if unknown:
+            raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
+                             f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
+        self.actors_ = re.compile("|".join(f"(?P<{_group(s)}>{_alternation(lex['actors'][s])})"
+                                           for s in SIDES if lex["actors"].get(s)))
+        self.acts_ = re.compile("|".join(f"(?P<{_group(a)}>{_alternation(lex['acts'][a])})"
+                                         for a in ACTS if lex["acts"].get(a)))
+        self.conditional_ = re.compile(_alternation(lex["conditional"]))
+        self.attribution_ = re.compile(_alternation(lex["attribution"]))
+        self.passive_ = re.compile(_alternation(lex["passive"]))
+        self.negation_ = re.compile(_alternation(lex["negation"]))
+        self.names_ = self._names()
+        self.index_ = {n: i for i, n in enumerate(self.names_)}
+        return self
+
+    @staticmethod
+    def _names() -> list[str]:
+        names = [f"{role}_{side}_{act}" for role in ("subject", "object", "negated_subject")
+                 for side in SIDES for act in ACTS]
+        names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "mentions",
+                                                   "named_first") for side in SIDES]
+        return names
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "names_")
+        return np.asarray([f"frame_{n}" for n in self.names_], dtype=object)
+
+    def _row(self, text: str) -> np.ndarray:
+        row = np.zeros(len(self.names_))
+        index = self.index_
+        text = text.lower().translate(_APOSTROPHES)
+        actors = [(m.start(), m.end(), _which(m)) for m in self.actors_.finditer(text)]
+        if not actors:
+            return row
+        for _, _, side in actors:
+            row[index[f"mentions_{side}"]] += 1
+        row[index[f"named_first_{actors[0][2]}"]] = 1.0
+
+        acts = [(m.start(), m.end(), _which(m)) for m in self.acts_.finditer(text)]
+        # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
+        subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP for _, e, _ in acts)]
+        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+        def before(pos: int, candidates: list[tuple[int, int, str]] = subjects) -> str | None:
+            found = [a for a in candidates if a[1] <= pos and pos - a[1] <= WINDOW]
+            return found[-1][2] if found else None
+
+        def after(pos: int, window: int = WINDOW) -> str | None:
+            found = [a for a in actors if a[0] >= pos and a[0] - pos <= window]
+            return found[0][2] if found else None
+
+        def speaker(pos: int) -> str | None:
+            """Who says the words at ``pos``: inside a quotation, the actor named after it, else before it."""
+            for qs, qe in quotes:
+                if qs <= pos < qe:
+                    return after(qe, SPEAKER_WINDOW) or before(qs)
+            inverted = re.search(r"[»,]\s*(?:\w+\s+){0,2}$", text[max(0, pos - 20):pos])
+            if inverted and after(pos, 40):
+                return after(pos, 40)
+            return before(pos)
+
+        for start, end, act in acts:
+            subject = speaker(start)
+            obj = after(end)
+            if subject:
+                clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW):start])[-1]
+                negated = self.negation_.search(clause)
+                role = "negated_subject" if negated else "subject"
+                row[index[f"{role}_{subject}_{act}"]] += 1
+            if obj and obj != subject:
+                row[index[f"object_{obj}_{act}"]] += 1
+        for m in self.conditional_.finditer(text):
+            side = before(m.start())
+            if side:
+                row[index[f"conditional_{side}"]] += 1
+        for m in self.passive_.finditer(text):
+            side = before(m.start())
+            if side:
+                row[index[f"passive_{side}"]] += 1
+        for m in self.attribution_.finditer(text):
+            side = after(m.end(), 40)
+            if side:
+                row[index[f"attributed_to_{side}"]] += 1
+        return np.minimum(row, CAP)
+
+    def transform(self, X: Sequence[Any]) -> np.ndarray:
+        check_is_fitted(self, "names_")
+        rows = [self._row(r["text"] if isinstance(r, dict) else str(r)) for r in X]
+        return np.asarray(rows, dtype=float).reshape(len(rows), len(self.names_))
