@@ -43,7 +43,7 @@ NEGATION_WINDOW = 24
 OBJECT_GAP = 16
 #: Characters after a closing quote in which its speaker is named ("», a déclaré un porte-parole de Microsoft").
 SPEAKER_WINDOW = 70
-_QUOTE = re.compile(r"«[^»]*»?")
+_QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
@@ -75,7 +75,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
-        missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation") if k not in lex]
+        missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "framing")
+                   if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
         unknown = sorted(set(lex["actors"]) - set(SIDES)) + sorted(set(lex["acts"]) - set(ACTS))
@@ -90,6 +91,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         self.attribution_ = re.compile(_alternation(lex["attribution"]))
         self.passive_ = re.compile(_alternation(lex["passive"]))
         self.negation_ = re.compile(_alternation(lex["negation"]))
+        self.framing_ = {side: re.compile(_alternation(lex["framing"][f"weakens_{side}"])) for side in SIDES}
         self.names_ = self._names()
         self.index_ = {n: i for i, n in enumerate(self.names_)}
         return self
@@ -98,8 +100,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def _names() -> list[str]:
         names = [f"{role}_{side}_{act}" for role in ("subject", "object", "negated_subject")
                  for side in SIDES for act in ACTS]
-        names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "mentions",
-                                                   "named_first") for side in SIDES]
+        names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "quoted", "mentions",
+                                                   "named_first", "framing_weakens") for side in SIDES]
+        names += ["conditional_any", "quotation"]
         return names
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -110,9 +113,13 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         row = np.zeros(len(self.names_))
         index = self.index_
         text = text.lower().translate(_APOSTROPHES)
+        for side, pattern in self.framing_.items():
+            row[index[f"framing_weakens_{side}"]] = len(pattern.findall(text))
+        row[index["conditional_any"]] = len(self.conditional_.findall(text))
+        row[index["quotation"]] = float("«" in text or "\"" in text)
         actors = [(m.start(), m.end(), _which(m)) for m in self.actors_.finditer(text)]
         if not actors:
-            return row
+            return np.minimum(row, CAP)
         for _, _, side in actors:
             row[index[f"mentions_{side}"]] += 1
         row[index[f"named_first_{actors[0][2]}"]] = 1.0
@@ -140,6 +147,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 return after(pos, 40)
             return before(pos)
 
+        for qs, qe in quotes:
+            side = after(qe, SPEAKER_WINDOW) or before(qs)
+            if side:
+                row[index[f"quoted_{side}"]] += 1
         for start, end, act in acts:
             subject = speaker(start)
             obj = after(end)
