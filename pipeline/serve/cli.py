@@ -17,12 +17,6 @@ from typing import Any, TextIO
 
 from pipeline import config
 
-SENTENCE_FIELDS = ["article_id", "index", "text", "start", "end", "boilerplate", "p_boilerplate", "stance",
-                   *[f"p_{lab}" for lab in config.STANCE_LABELS], "uncertain"]
-ARTICLE_FIELDS = ["article_id", "n_sentences", "n_boilerplate", *[f"n_{lab}" for lab in config.STANCE_LABELS],
-                  *[f"share_{lab}" for lab in config.STANCE_LABELS], "net_stance", "warnings"]
-
-
 def _articles(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
     from pipeline.io import read_text
 
@@ -33,23 +27,14 @@ def _articles(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
             yield {"id": p, "text": read_text(p)}
 
 
-def _article_row(result: Any) -> dict[str, Any]:
-    s = result.summary
-    return {
-        "article_id": result.id, "n_sentences": s.n_sentences, "n_boilerplate": s.n_boilerplate,
-        **{f"n_{k}": v for k, v in s.counts.items()}, **{f"share_{k}": v for k, v in s.shares.items()},
-        "net_stance": s.net_stance, "warnings": " | ".join(result.warnings),
-    }
-
-
 def cmd_predict(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from pipeline.serve.predict import predict
+    from pipeline.serve.predict import ARTICLE_COLUMNS, SENTENCE_COLUMNS, predict
 
     out: TextIO = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
-        fields = SENTENCE_FIELDS if args.level == "sentence" else ARTICLE_FIELDS
+        fields = list(SENTENCE_COLUMNS if args.level == "sentence" else ARTICLE_COLUMNS)
         writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n") if args.format == "csv" else None
         if writer:
             writer.writeheader()
@@ -60,7 +45,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             if args.level == "sentence":
                 rows = result.sentence_rows()
             else:
-                rows = [_article_row(result)]
+                rows = [result.article_row()]
             for row in rows:
                 if writer:
                     writer.writerow(row)

@@ -48,6 +48,17 @@ ArticleInput = Union[str, Mapping[str, Any]]
 #: Articles scored together in one call to the models (vectorised batches).
 BATCH_ARTICLES = 64
 
+#: Columns of a sentence row (:meth:`ArticleResult.sentence_rows`): the CLI, the pyfunc and Spark use these.
+SENTENCE_COLUMNS = (
+    "article_id", "index", "text", "start", "end", "boilerplate", "p_boilerplate", "stance",
+    *[f"p_{lab}" for lab in config.STANCE_LABELS], "uncertain",
+)
+#: Columns of an article row (:meth:`ArticleResult.article_row`): one schema for the CLI, the pyfunc and Spark.
+ARTICLE_COLUMNS = (
+    "article_id", "n_sentences", "n_boilerplate", *[f"n_{lab}" for lab in config.STANCE_LABELS],
+    *[f"share_{lab}" for lab in config.STANCE_LABELS], "net_stance", "warnings", "sentences_json",
+)
+
 
 @dataclass(frozen=True)
 class SentenceResult:
@@ -124,6 +135,17 @@ class ArticleResult:
             row.update({f"p_{lab}": s.p_stance.get(lab) for lab in config.STANCE_LABELS})
             rows.append(row)
         return rows
+
+    def article_row(self) -> dict[str, Any]:
+        """One flat dict for the article: the summary, the warnings, and its sentence rows as JSON."""
+        s = self.summary
+        return {
+            "article_id": self.id, "n_sentences": s.n_sentences, "n_boilerplate": s.n_boilerplate,
+            **{f"n_{lab}": s.counts[lab] for lab in config.STANCE_LABELS},
+            **{f"share_{lab}": s.shares[lab] for lab in config.STANCE_LABELS},
+            "net_stance": s.net_stance, "warnings": " | ".join(self.warnings),
+            "sentences_json": json.dumps(self.sentence_rows(), ensure_ascii=False),
+        }
 
     def to_frame(self) -> Any:
         """A pandas DataFrame with one row per sentence (pandas is imported here)."""

@@ -21,40 +21,17 @@ import mlflow.pyfunc
 import pandas as pd
 
 from pipeline import config
-
-#: Column order of the pyfunc output.
-OUTPUT_COLUMNS = [
-    "article_id", "index", "text", "start", "end", "boilerplate", "p_boilerplate", "stance",
-    *[f"p_{lab}" for lab in config.STANCE_LABELS], "uncertain",
-]
-
-
-#: Column order of the pyfunc output with ``params={"level": "article"}``.
-ARTICLE_COLUMNS = [
-    "article_id", "n_sentences", "n_boilerplate", *[f"share_{lab}" for lab in config.STANCE_LABELS], "net_stance",
-    "sentences_json",
-]
-
+from pipeline.serve.predict import ARTICLE_COLUMNS, SENTENCE_COLUMNS
 
 def frame_from_results(results: list[Any]) -> pd.DataFrame:
     """Concatenate the sentence rows of several ArticleResults into one DataFrame."""
     rows = [row for r in results for row in r.sentence_rows()]
-    return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    return pd.DataFrame(rows, columns=list(SENTENCE_COLUMNS))
 
 
 def article_frame(results: list[Any]) -> pd.DataFrame:
     """One row per article, in input order (what ``spark_udf`` needs: one output row per input row)."""
-    import json
-
-    rows = []
-    for r in results:
-        s = r.summary
-        rows.append({
-            "article_id": r.id, "n_sentences": s.n_sentences, "n_boilerplate": s.n_boilerplate,
-            **{f"share_{lab}": s.shares[lab] for lab in config.STANCE_LABELS}, "net_stance": s.net_stance,
-            "sentences_json": json.dumps(r.sentence_rows(), ensure_ascii=False),
-        })
-    return pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    return pd.DataFrame([r.article_row() for r in results], columns=list(ARTICLE_COLUMNS))
 
 
 class StancePyfunc(mlflow.pyfunc.PythonModel):

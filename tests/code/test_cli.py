@@ -50,3 +50,20 @@ def test_failures_exit_1_with_one_line_reason(tmp_path: Path, model_path: str) -
     assert bad.returncode == 1 and "latin1.txt:1: not valid UTF-8" in bad.stderr
     no_model = run(["predict", "-", "--model", str(tmp_path / "none.joblib")], stdin="Un texte.")
     assert no_model.returncode == 1 and "dvc repro" in no_model.stderr
+
+
+def test_cli_and_pyfunc_give_the_same_article_rows(tmp_path: Path, model_path: str) -> None:
+    from pipeline import predict
+    from pipeline.serve.predict import ARTICLE_COLUMNS
+    from pipeline.serve.pyfunc import article_frame
+
+    article = tmp_path / "a.txt"
+    article.write_text("Twitter accuse Microsoft.\nUn porte-parole a démenti.\nPublicité\n", encoding="utf-8")
+    out = run(["predict", "--level", "article", "--model", model_path, str(article)])
+    assert out.returncode == 0, out.stderr
+    cli_row = json.loads(out.stdout.splitlines()[0])
+    frame_row = article_frame([predict({"id": str(article), "text": article.read_text(encoding="utf-8")},
+                                       model=model_path)]).to_dict("records")[0]
+    assert list(cli_row) == list(ARTICLE_COLUMNS) == list(frame_row)
+    assert json.loads(cli_row.pop("sentences_json")) == json.loads(frame_row.pop("sentences_json"))
+    assert cli_row == frame_row
