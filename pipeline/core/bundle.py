@@ -42,15 +42,20 @@ def load_yaml(path: Path | str) -> dict[str, Any]:
         return yaml.safe_load(fh) or {}
 
 
-def fit_models(records: Sequence[Record], params: Params) -> tuple[Any, Any]:
-    """Fit the boilerplate model on every record and the stance model on the non-boilerplate ones."""
+def fit_boilerplate(records: Sequence[Record], params: Params) -> Any:
+    """Fit the boilerplate model on every record (and the trimmed copies of the pages, if asked)."""
     p = params.train
-    rules_spec = RuleSet.from_file(params.label.rules_file).spec
-    bp = build_boilerplate_model(p.boilerplate, p.seed, rules_spec)
+    bp = build_boilerplate_model(p.boilerplate, p.seed, RuleSet.from_file(params.label.rules_file).spec)
     bp_records = list(records)
     if p.boilerplate.augment_trimmed_pages:
         bp_records += trimmed_pages(records)
-    bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
+    return bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
+
+
+def fit_models(records: Sequence[Record], params: Params) -> tuple[Any, Any]:
+    """Fit the boilerplate model on every record and the stance model on the non-boilerplate ones."""
+    p = params.train
+    bp = fit_boilerplate(records, params)
     content = [r for r in records if not r["boilerplate"]]
     st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
     st.fit(content, [r["stance"] for r in content])

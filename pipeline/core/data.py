@@ -28,6 +28,7 @@ def records_from_rows(rows: Sequence[dict[str, Any]]) -> list[Record]:
                     "stance": row.get("stance"),
                     "label_source": row.get("label_source", "none"),
                     "source": row.get("source", "scraped"),
+                    "outlet": row.get("outlet", ""),
                     "rule_boilerplate": row.get("rule_boilerplate"),
                     "rule_stance": row.get("rule_stance"),
                 }
@@ -68,6 +69,6 @@ def trimmed_pages(records: Sequence[Record]) -> list[Record]:
                                kept[-1]["line"] - first_line + 1, f"{article}#trimmed")
         for rec, row in zip(recs, kept):
             rec.update({k: row[k] for k in ("article_id", "key", "boilerplate", "stance", "label_source",
-                                            "source", "rule_boilerplate", "rule_stance")})
+                                            "source", "outlet", "rule_boilerplate", "rule_stance")})
             out.append(rec)
     return out

@@ -65,7 +65,8 @@ class SentenceRecord(TypedDict, total=False):
     boilerplate: bool | None
     stance: str | None
     label_source: str
-    source: str
+    source: str  # scraped or authored
+    outlet: str
     rule_boilerplate: bool | None
     rule_stance: str | None
 

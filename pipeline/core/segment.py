@@ -214,5 +214,5 @@ def segment_records(records: Iterable[dict[str, Any]], segmenter: Segmenter) -> 
         keys = sentence_keys(rec["article_id"], [s.text for s in sentences])
         for sent, key in zip(sentences, keys):
             rows.append({"article_id": rec["article_id"], "key": key, "source": rec.get("source", "scraped"),
-                         "file": rec.get("file", ""), **asdict(sent)})
+                         "file": rec.get("file", ""), "outlet": rec.get("outlet", ""), **asdict(sent)})
     return rows

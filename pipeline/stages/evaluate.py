@@ -13,7 +13,10 @@
 * **95% intervals** for the headline figures (bootstrap over sentences / cases).
 * The top weighted features of each class (``reports/top_features.json``).
 
-Writes ``metrics/{boilerplate,stance,checklist}.json`` (DVC metrics),
+* **Unseen sites** (authored pages): each authored site held out in turn,
+  boilerplate only (:func:`leave_one_site_out`).
+
+Writes ``metrics/{boilerplate,stance,checklist,unseen_sites}.json`` (DVC metrics),
 ``reports/evaluation.json`` (everything, with the model's SHA-256),
 ``reports/top_features.json``, ``reports/misclassified.csv``,
 ``reports/checklist_failures.csv`` and ``plots/``.  MLflow is the publish stage's job.
@@ -139,6 +142,36 @@ def leave_one_article_out(records: Sequence[Record], params: Params) -> dict[str
     return {**out, "articles": articles}
 
 
+def leave_one_site_out(records: Sequence[Record], params: Params) -> dict[str, Any]:
+    """Boilerplate on sites the model has not seen: each authored site held out in turn.
+
+    Trained on the scraped pages and the other authored sites (furniture of the
+    held-out site is never seen in training); tested on the held-out site's
+    pages.  This measures what seed leave-one-article-out cannot: transfer to
+    other sites' menus, teaser blocks and prompts.  Stance is not scored here
+    (authored stance lines paraphrase the seeds' facts).
+    """
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    from pipeline.core.bundle import fit_boilerplate
+
+    authored = [r for r in records if r.get("source") == "authored" and r["label_source"] == "authored"]
+    sites = sorted({r["outlet"] for r in authored})
+    out: dict[str, list[Any]] = {"y": [], "pred": [], "fold": [], "kind": []}
+    if len(sites) < 2:
+        return {**out, "sites": sites}
+    pool = trainable(records, params.label.train_on_rule_labels, use_authored=True)
+    for _, test_idx in LeaveOneGroupOut().split(authored, groups=[r["outlet"] for r in authored]):
+        site = authored[test_idx[0]]["outlet"]
+        test = [authored[i] for i in test_idx]
+        bp = fit_boilerplate([r for r in pool if r.get("outlet") != site or r.get("source") != "authored"], params)
+        p_bp = bp.predict_proba(test)[:, list(bp.classes_).index(True)]
+        out["y"] += [bool(r["boilerplate"]) for r in test]
+        out["pred"] += [bool(p >= params.predict.boilerplate_threshold) for p in p_bp]
+        out["fold"] += [site] * len(test)
+    return {**out, "sites": sites}
+
+
 def _tfidf_baseline(train: Sequence[Record], test: Sequence[Record], task: str, seed: int) -> list[Any]:
     """Predictions of the plain baseline: TF-IDF word 1-2-grams + character 2-5-grams, logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -192,6 +225,21 @@ def summarise(oof: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return result
 
 
+def summarise_sites(lso: dict[str, Any]) -> dict[str, Any]:
+    """Boilerplate F1 over all held-out sites with a 95% interval, and per site."""
+    if not lso["y"]:
+        return {"n": 0, "sites": lso["sites"]}
+    y, pred = np.asarray(lso["y"], dtype=object), np.asarray(lso["pred"], dtype=object)
+    per_site = {}
+    for site in lso["sites"]:
+        idx = [i for i, f in enumerate(lso["fold"]) if f == site]
+        per_site[site] = {"f1_boilerplate": round(headline_value("boilerplate", y[idx], pred[idx]), 4), "n": len(idx)}
+    return {"headline": {"name": "f1_boilerplate_unseen_site", "value": round(headline_value("boilerplate", y, pred), 4),
+                         "ci95": list(bootstrap_interval(lambda i: headline_value("boilerplate", y[i], pred[i]), len(y)))},
+            "model": classification_metrics(lso["y"], lso["pred"], BOILERPLATE_LABELS),
+            "per_site": per_site, "n": len(y), "sites": lso["sites"]}
+
+
 def checklist_summary(scored: dict[str, Any]) -> dict[str, Any]:
     """Checklist pass rates with 95% intervals (bootstrap over cases); the raw outcomes are dropped."""
     out: dict[str, Any] = {}
@@ -224,6 +272,8 @@ def headline(summary: dict[str, Any], checklist: dict[str, Any]) -> dict[str, fl
         "macro_f1_stance": summary["stance"]["headline"]["value"],
         "f1_pro_microsoft": summary["stance"]["model"]["per_class"]["pro_microsoft"]["f1"],
     }
+    if "headline" in summary.get("unseen_sites", {}):
+        figures["f1_boilerplate_unseen_site"] = summary["unseen_sites"]["headline"]["value"]
     test = checklist.get("test", {})
     for task in ("stance", "boilerplate"):
         if task in test:
@@ -332,6 +382,7 @@ def evaluate(records: Sequence[Record], params: Params, model_file: Path) -> dic
 
     oof = leave_one_article_out(records, params)
     summary = summarise(oof)
+    summary["unseen_sites"] = summarise_sites(leave_one_site_out(records, params))
     model = load_verified(model_file, model_file.parent / config.MODEL_MANIFEST_FILE.name, str(model_file), metrics={})
     cases = load_checklist()
     scored = score_checklist(model, cases) if cases else {"parts": {}, "failures": [], "outcomes": {}}
@@ -355,6 +406,11 @@ def main(argv: list[str] | None = None) -> None:
     summary, checklist = result["summary"], result["checklist"]
     for task in ("boilerplate", "stance"):
         write_json(config.METRICS_DIR / f"{task}.json", headline_metrics(summary, task))
+    unseen = summary["unseen_sites"]
+    write_json(config.METRICS_DIR / "unseen_sites.json",
+               {"f1_boilerplate": unseen["headline"]["value"], "f1_ci95_low": unseen["headline"]["ci95"][0],
+                "f1_ci95_high": unseen["headline"]["ci95"][1], "n": unseen["n"], "sites": len(unseen["sites"])}
+               if "headline" in unseen else {"n": 0, "sites": len(unseen["sites"])})
     write_json(config.METRICS_DIR / "checklist.json", checklist_metrics(checklist))
     write_json(config.EVALUATION_FILE, {"model_sha256": result["model_sha256"], "headline": result["headline"],
                                         "params_digest": read_json_file(config.MODEL_MANIFEST_FILE)["params_digest"],
@@ -374,6 +430,10 @@ def main(argv: list[str] | None = None) -> None:
              "tf-idf %.3f)", b["headline"]["value"], b["headline"]["ci95"], b["baselines"]["rules"]["headline"],
              b["baselines"]["tfidf_logreg"]["headline"], s["headline"]["value"], s["headline"]["ci95"],
              s["baselines"]["rules"]["headline"], s["baselines"]["tfidf_logreg"]["headline"])
+    if "headline" in summary["unseen_sites"]:
+        u = summary["unseen_sites"]
+        log.info("authored pages, leave-one-site-out: boilerplate F1 %.3f %s on %d sentences of %d sites",
+                 u["headline"]["value"], u["headline"]["ci95"], u["n"], len(u["sites"]))
     for part, tasks in checklist.items():
         for task, block in tasks.items():
             log.info("checklist %s/%s: pass rate %.3f (lowest capability %.3f) on %d cases", part, task,
