@@ -179,6 +179,8 @@ class StanceParams(Section):
     #: Who-does-what features of the reporting frame (pipeline/core/frame.py, configs/frame_fr.yaml).
     use_frame_features: bool
     frame_weight: float
+    #: Scale of the two summary columns (what voices each side) next to the detailed frame columns.
+    voices_weight: float
     quote_context: bool
     stem: bool
     min_df: int

@@ -46,6 +46,20 @@ SPEAKER_WINDOW = 70
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
+#: Columns that voice each side under LABELS.md §2 rule 1 (a claim takes the side of whoever makes it) and the
+#: writer's framing; their sums are the ``voices_<side>`` columns: two dense features whose weights a small
+#: training set can learn, where the detailed columns are too sparse.
+VOICES = {
+    "twitter": ("subject_twitter_accuse", "subject_twitter_threaten", "subject_twitter_demand",
+                "subject_microsoft_wrongdoing", "conditional_microsoft", "passive_microsoft",
+                "attributed_to_twitter", "quoted_twitter", "framing_weakens_microsoft",
+                "negated_subject_microsoft_deny", "negated_subject_microsoft_answer"),
+    "microsoft": ("subject_microsoft_answer", "subject_microsoft_deny", "subject_microsoft_goodwill",
+                  "negated_subject_microsoft_wrongdoing", "negated_subject_twitter_threaten",
+                  "negated_subject_twitter_accuse", "attributed_to_microsoft", "quoted_microsoft",
+                  "framing_weakens_twitter"),
+}
+
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
 
 
@@ -65,13 +79,18 @@ def _which(m: re.Match[str]) -> str:
 class FrameFeatures(BaseEstimator, TransformerMixin):
     """Counts of who-does-what in a sentence record's ``text`` (see the module docstring).
 
+    Columns are counts capped at :data:`CAP` and divided by it (so in [0, 1]);
+    the two ``voices_<side>`` columns are then multiplied by ``voices_weight``.
+
     Args:
         lexicon: the parsed ``configs/frame_fr.yaml`` (``actors``, ``acts``,
-            ``conditional``, ``attribution``, ``passive``, ``negation``).
+            ``conditional``, ``attribution``, ``passive``, ``negation``, ``framing``).
+        voices_weight: scale of the two ``voices_<side>`` columns next to the others.
     """
 
-    def __init__(self, lexicon: dict[str, Any] | None = None) -> None:
+    def __init__(self, lexicon: dict[str, Any] | None = None, voices_weight: float = 1.0) -> None:
         self.lexicon = lexicon
+        self.voices_weight = voices_weight
 
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
@@ -102,7 +121,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                  for side in SIDES for act in ACTS]
         names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "quoted", "mentions",
                                                    "named_first", "framing_weakens") for side in SIDES]
-        names += ["conditional_any", "quotation"]
+        names += ["conditional_any", "quotation", *[f"voices_{side}" for side in SIDES]]
         return names
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -119,6 +138,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         row[index["quotation"]] = float("«" in text or "\"" in text)
         actors = [(m.start(), m.end(), _which(m)) for m in self.actors_.finditer(text)]
         if not actors:
+            self._voices(row)
             return np.minimum(row, CAP)
         for _, _, side in actors:
             row[index[f"mentions_{side}"]] += 1
@@ -173,9 +193,17 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = after(m.end(), 40)
             if side:
                 row[index[f"attributed_to_{side}"]] += 1
+
+        self._voices(row)
         return np.minimum(row, CAP)
+
+    def _voices(self, row: np.ndarray) -> None:
+        for side, columns in VOICES.items():
+            row[self.index_[f"voices_{side}"]] = sum(row[self.index_[c]] for c in columns)
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")
         rows = [self._row(r["text"] if isinstance(r, dict) else str(r)) for r in X]
-        return np.asarray(rows, dtype=float).reshape(len(rows), len(self.names_))
+        out = np.asarray(rows, dtype=float).reshape(len(rows), len(self.names_)) / CAP
+        out[:, [self.index_[f"voices_{side}"] for side in SIDES]] *= self.voices_weight
+        return out

@@ -226,8 +226,7 @@ def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | 
         parts.append(("cues", Pipeline([("features", cue), ("scale", MinMaxScaler(clip=True))])))
         weights["cues"] = p.cue_weight
     if p.use_frame_features and frame_lexicon:
-        frame = FrameFeatures(frame_lexicon)
-        parts.append(("frame", Pipeline([("features", frame), ("scale", MinMaxScaler(clip=True))])))
+        parts.append(("frame", FrameFeatures(frame_lexicon, voices_weight=p.voices_weight)))
         weights["frame"] = p.frame_weight
     union = FeatureUnion(parts, transformer_weights=weights or None)
     return Pipeline([("features", union), ("classifier", _classifier(p, seed))])
