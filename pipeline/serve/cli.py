@@ -1,4 +1,4 @@
-"""Command line: ``stance-pipeline predict|annotate``.
+"""Command line: ``stance-pipeline predict|spark|annotate``.
 
 Exit codes: 0 success, 1 failure (one line on stderr says why), 2 usage error.
 """
@@ -57,6 +57,33 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spark(args: argparse.Namespace) -> int:
+    import time
+
+    from pipeline.serve import spark as spark_scoring
+
+    source, output = Path(args.input), Path(args.output)
+    n = spark_scoring.check_input(source, args.text_col)  # before Spark starts: bad input costs no JVM
+    if output.exists():
+        raise ValueError(f"{output} exists: choose another output or remove it")
+    spark_scoring.local_bundle(args.model)  # a missing or corrupt model fails here too
+    print(f"scoring {n} articles from {source} on {args.master} ({args.level} level)", file=sys.stderr)
+    started = time.perf_counter()
+    session = spark_scoring.session(args.master)
+    try:
+        df, id_col = spark_scoring.read_input(session, source, args.text_col, args.id_col)
+        scored = spark_scoring.score(df, text_col=args.text_col, id_col=id_col, level=args.level, model=args.model)
+        scored.write.parquet(str(output))
+        written = session.read.parquet(str(output))
+        rows, errors = written.count(), written.where(written.error.isNotNull()).count()
+    finally:
+        session.stop()
+    seconds = time.perf_counter() - started
+    print(f"wrote {rows} rows ({errors} with an error) to {output} in {seconds:.1f} s "
+          f"({n / seconds:.1f} articles/s)", file=sys.stderr)
+    return 0
+
+
 def cmd_annotate(args: argparse.Namespace) -> int:
     from pipeline.labelling import annotate
 
@@ -94,6 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="model path or MLflow URI (default: models/ written by dvc repro)")
     p.add_argument("-o", "--output", default=None, help="write here instead of standard output")
     p.set_defaults(func=cmd_predict)
+
+    s = sub.add_parser("spark", help="score a folder of .txt, a .jsonl or a Parquet input to Parquet on Spark "
+                                     "(needs the [spark] extra)")
+    s.add_argument("input", help="folder of UTF-8 .txt files, .jsonl file ({'id', 'text'} a line), or .parquet")
+    s.add_argument("-o", "--output", required=True, help="Parquet folder to write (must not exist)")
+    s.add_argument("--level", choices=["sentence", "article"], default="article")
+    s.add_argument("--master", default="local[2]", help="Spark master (default local[2]; a cluster URL works)")
+    s.add_argument("--text-col", default="text", help="text column of a .jsonl or Parquet input")
+    s.add_argument("--id-col", default="id", help="id column, used when present (default id; else row position)")
+    s.add_argument("--model", default=None, help="model path or MLflow URI (default: models/ written by dvc repro)")
+    s.set_defaults(func=cmd_spark)
 
     a = sub.add_parser("annotate", help="label the sentences that have no gold label yet")
     a.add_argument("action", nargs="?", choices=["label", "list", "export", "import"], default="label")

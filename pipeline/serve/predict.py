@@ -158,7 +158,12 @@ _CACHE: dict[tuple[str, int, int], LoadedModel] = {}
 _LOCK = threading.Lock()
 
 
-def _resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float], str | None]:
+def is_mlflow_uri(model: str) -> bool:
+    """True for an MLflow model URI (``models:/…``, ``runs:/…``, ``mlflow-artifacts:/…``)."""
+    return re.match(r"^(models|runs|mlflow-artifacts):/", model) is not None
+
+
+def resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float], str | None]:
     """Download an MLflow model's bundle; return its file, its manifest, its run's metrics and run id."""
     from pipeline import tracking
 
@@ -195,11 +200,11 @@ def load_model(model: str | Path | None = None) -> LoadedModel:
         ModelNotFoundError: nothing at that place; the message says to run ``dvc repro``.
         ModelIntegrityError: the file does not match its manifest's SHA-256.
     """
-    if isinstance(model, str) and re.match(r"^(models|runs|mlflow-artifacts):/", model):
+    if isinstance(model, str) and is_mlflow_uri(model):
         key = (model, 0, 0)
         with _LOCK:
             if key not in _CACHE:
-                model_file, manifest_file, metrics, run_id = _resolve_mlflow(model)
+                model_file, manifest_file, metrics, run_id = resolve_mlflow(model)
                 _CACHE[key] = load_verified(model_file, manifest_file, model, metrics, run_id)
             return _CACHE[key]
     path = Path(model) if model is not None else config.MODEL_FILE
