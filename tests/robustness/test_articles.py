@@ -30,14 +30,16 @@ def seeds(tmp_path: Path) -> Path:
     return dst
 
 
-def add_manifest_row(seeds: Path, row: str) -> None:
+def add_manifest_row(seeds: Path, row: str) -> int:
+    """Append a row; return its line number."""
     with open(seeds / "articles.csv", "a", encoding="utf-8") as fh:
         fh.write(row + "\n")
+    return len((seeds / "articles.csv").read_text(encoding="utf-8").splitlines())
 
 
 def test_manifest_row_without_file(seeds: Path) -> None:
-    add_manifest_row(seeds, "999_missing.txt,,,,fr")
-    with pytest.raises(InputError, match=r"articles.csv:7: file '999_missing.txt' does not exist"):
+    lineno = add_manifest_row(seeds, "999_missing.txt,,,,fr")
+    with pytest.raises(InputError, match=rf"articles.csv:{lineno}: file '999_missing.txt' does not exist"):
         read_manifest(seeds / "articles.csv", seeds)
 
 
@@ -56,8 +58,8 @@ def test_duplicate_article_under_two_names(seeds: Path) -> None:
 
 
 def test_duplicate_manifest_row(seeds: Path) -> None:
-    add_manifest_row(seeds, "001_568024da5b85473c.txt,,,,fr")
-    with pytest.raises(InputError, match=r"articles.csv:7: file '001_568024da5b85473c.txt' already listed on line 3"):
+    lineno = add_manifest_row(seeds, "001_568024da5b85473c.txt,,,,fr")
+    with pytest.raises(InputError, match=rf"articles.csv:{lineno}: file '001_568024da5b85473c.txt' already listed on line 3"):
         read_manifest(seeds / "articles.csv", seeds)
 
 
