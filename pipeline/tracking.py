@@ -28,6 +28,25 @@ def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{config.ROOT / config.DEFAULT_TRACKING_DB}"
 
 
+def _password(uri: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(uri).password
+    except ValueError:
+        return None
+
+
+def redact(text: str, uri: str | None = None) -> str:
+    """``text`` with the password of ``uri`` (default: the tracking URI) replaced by ``***``.
+
+    For messages and logs: ``postgresql://mlflow:secret@db/mlflow`` shows as
+    ``postgresql://mlflow:***@db/mlflow``.
+    """
+    password = _password(uri if uri is not None else tracking_uri())
+    return text.replace(f":{password}@", ":***@").replace(password, "***") if password else text
+
+
 def client(timeout_seconds: int = 10) -> Any:
     """Import MLflow with telemetry off and bounded HTTP waits, pointed at :func:`tracking_uri`."""
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -41,6 +60,34 @@ def client(timeout_seconds: int = 10) -> Any:
     return mlflow
 
 
+_DATABASE_SCHEMES = ("postgresql", "mysql", "mssql")
+
+
+def check_database(uri: str, timeout_seconds: int = 10) -> None:
+    """Connect once to a database tracking store, so that a wrong password or a stopped server fails in seconds.
+
+    MLflow itself retries a failing database for about two minutes per store
+    before it gives up.  Other URIs (SQLite, HTTP) are left to MLflow.
+
+    Raises:
+        TrackingError: the database refused the connection; the URI is shown with its password masked.
+    """
+    if not uri.split(":", 1)[0].split("+", 1)[0] in _DATABASE_SCHEMES:
+        return
+    import sqlalchemy
+
+    connect_args = {"connect_timeout": int(timeout_seconds)} if not uri.startswith("mssql") else {}
+    engine = sqlalchemy.create_engine(uri, connect_args=connect_args, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - drivers raise their own types
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise TrackingError(redact(f"MLflow tracking database at {uri} is not reachable: {reason}", uri)) from None
+    finally:
+        engine.dispose()
+
+
 def setup(params: MlflowParams) -> Any:
     """Configure MLflow from the ``mlflow`` section of params.yaml (experiment included) and return the module.
 
@@ -49,6 +96,7 @@ def setup(params: MlflowParams) -> Any:
     """
     mlflow = client(params.tracking_timeout_seconds)
     uri = tracking_uri()
+    check_database(uri, params.tracking_timeout_seconds)
     name = params.experiment_name
     try:
         if mlflow.get_experiment_by_name(name) is None:
@@ -58,7 +106,7 @@ def setup(params: MlflowParams) -> Any:
             mlflow.create_experiment(name, artifact_location=artifact_location)
         mlflow.set_experiment(name)
     except Exception as exc:  # noqa: BLE001 - any failure here is a tracking failure
-        raise TrackingError(f"MLflow tracking at {uri} is not usable: {exc}") from exc
+        raise TrackingError(redact(f"MLflow tracking at {uri} is not usable: {exc}", uri)) from None
     return mlflow
 
 

@@ -171,7 +171,7 @@ def resolve_mlflow(uri: str) -> tuple[Path, Path, dict[str, float], str | None]:
     try:
         local = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
     except Exception as exc:  # noqa: BLE001 - MLflow raises its own exception types for a missing model
-        raise ModelNotFoundError(f"{uri}: cannot be loaded from {tracking.tracking_uri()}: {exc}") from exc
+        raise ModelNotFoundError(tracking.redact(f"{uri}: cannot be loaded from {tracking.tracking_uri()}: {exc}")) from None
     found = sorted(local.rglob(config.MODEL_FILE.name))
     if not found:
         raise ModelNotFoundError(f"{uri}: no {config.MODEL_FILE.name} in the MLflow model's artifacts")

@@ -128,7 +128,25 @@ def champion_outcomes(champion_params: dict[str, Any], labelled_file: Path) -> d
 
 
 def publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str, Any]:
-    """Log, register and decide on the champion; returns the decision and the run/version ids."""
+    """Log, register and decide on the champion; returns the decision and the run/version ids.
+
+    Raises:
+        TrackingError: the tracking store cannot be reached, or fails mid-run
+            (the message shows its URI, password masked).
+    """
+    from pipeline import tracking
+
+    tracking.client(params.mlflow.tracking_timeout_seconds)  # telemetry off and bounded waits before MLflow loads
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return _publish(params, models_dir, labelled_file)
+    except MlflowException as exc:
+        raise tracking.TrackingError(tracking.redact(f"MLflow tracking at {tracking.tracking_uri()} failed: "
+                                                     f"{exc.message}")) from None
+
+
+def _publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str, Any]:
     from pipeline import registry, tracking
     from pipeline.serve.pyfunc import log_pyfunc
     from pipeline.serve.throughput import measure_throughput
@@ -197,7 +215,7 @@ def publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str, 
             client.set_model_version_tag(name, str(version), f"vs_champion.{figure}",
                                          f"{f['challenger']} vs {f['champion']} ({f['difference']:+}, 95% {f['ci95']})")
         client.update_model_version(name, str(version), description="\n\n".join(description))
-    log.info("MLflow run %s (%s); registered %s v%s; %s", run.info.run_id, tracking.tracking_uri(), name, version,
+    log.info("MLflow run %s (%s); registered %s v%s; %s", run.info.run_id, tracking.redact(tracking.tracking_uri()), name, version,
              decision.reason)
     return {"run_id": run.info.run_id, "version": str(version), **decision.to_dict()}
 
