@@ -136,8 +136,17 @@ class CleanParams(Section):
 
 @dataclasses.dataclass(frozen=True)
 class SegmentParams(Section):
+    #: Abbreviations after which a period never ends a sentence (titles, cf., p., N°).
     abbreviations_file: str
     initials_are_abbreviations: bool
+    #: Abbreviations that may close a sentence (etc.): it ends there before a sentence starter.
+    final_abbreviations_file: str
+    #: Company forms (Inc., S.A.): same rule as final abbreviations.
+    company_forms_file: str
+    #: Names spelt with a final "!" or "?" (Yahoo!): same rule.
+    names_file: str
+    #: Frequent sentence starters, which decide the three rules above.
+    sentence_starters_file: str
 
 
 @dataclasses.dataclass(frozen=True)

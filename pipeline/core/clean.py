@@ -180,6 +180,8 @@ _MAYBE_MOJIBAKE = re.compile(
 _QUOTE = re.compile(r"[\"“”„‟«»]")
 _TIME_THEN_DATE = re.compile(r"(\d:\d\d)(?=\d{1,2}[./]\d{1,2}[./]\d{2,4}\b)")
 _DATE_THEN_TIME = re.compile(r"([./]\d{4})(?=\d{1,2}[:h]\d\d\b)")
+#: What every match of ``_TIME_THEN_DATE`` holds; starts with a literal, so the search is fast.
+_TIME_THEN_DATE_HINT = re.compile(r":\d\d\d")
 _LINE_EDGE_SPACES = re.compile(r" +(?=\n)|(?<=\n) +|^ +| +$")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _EDGE_NEWLINES = re.compile(r"^\n+|\n+$")
@@ -301,6 +303,8 @@ class Cleaner:
     def __init__(self, caption_labels: Sequence[str] = (), glued_labels: Sequence[str] = ()) -> None:
         self.caption_labels = tuple(caption_labels)
         self.glued_labels = tuple(glued_labels)
+        self._caption_lower = tuple(w.casefold() for w in self.caption_labels)
+        self._glued_lower = tuple(w.casefold() for w in self.glued_labels)
         self._passes: list[tuple[re.Pattern[str], Replacement]] = []
         if self.caption_labels:
             words = "|".join(re.escape(w) for w in self.caption_labels)
@@ -357,12 +361,18 @@ class Cleaner:
         if "  " in text:
             text, offsets = _sub(_SPACE_RUNS, " ", text, offsets)
         if ":" in text:
-            text, offsets = _sub(_TIME_THEN_DATE, r"\1 ", text, offsets)
+            if _TIME_THEN_DATE_HINT.search(text):
+                text, offsets = _sub(_TIME_THEN_DATE, r"\1 ", text, offsets)
             text, offsets = _sub(_DATE_THEN_TIME, r"\1 ", text, offsets)
-        if self._caption is not None:
-            text, offsets = _sub(self._caption, "\\1\n", text, offsets)
-        if self._glued is not None:
-            text, offsets = _sub(self._glued, r"\1 ", text, offsets)
+        if self._caption is not None or self._glued is not None:
+            # Each label pass runs only when one of its labels occurs at all (the regexes try every position;
+            # casefold() matches at least whatever re.IGNORECASE does).
+            lower = text.casefold()
+            if self._caption is not None and any(w in lower for w in self._caption_lower):
+                text, offsets = _sub(self._caption, "\\1\n", text, offsets)
+                lower = text.casefold()
+            if self._glued is not None and any(w in lower for w in self._glued_lower):
+                text, offsets = _sub(self._glued, r"\1 ", text, offsets)
         if " \n" in text or "\n " in text or text.startswith(" ") or text.endswith(" "):
             text, offsets = _sub(_LINE_EDGE_SPACES, "", text, offsets)
         if "\n\n\n" in text:

@@ -20,7 +20,8 @@ from pipeline import config
 
 #: Version of the bundle layout; bumped whenever a saved model's contents change meaning.
 #: 2: typed params (``predict`` section with the boilerplate threshold), deterministic manifest.
-BUNDLE_FORMAT = 2
+#: 3: the segmenter stores its final abbreviations, company forms, names and sentence starters.
+BUNDLE_FORMAT = 3
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -1,18 +1,30 @@
-"""Stage 2, ``segment``: split cleaned French text into sentences with NLTK's Punkt.
+"""Stage 2, ``segment``: split cleaned French text into sentences.
 
-Punkt runs fully offline: its French parameters are built from the abbreviation
-list in ``configs/`` (no NLTK data is downloaded).  Rules Punkt cannot know come from
-``docs/LABELS.md`` section 3:
+NLTK's Punkt finds the candidate ends and runs fully offline: its French
+parameters are built from the abbreviation list in ``configs/`` (no NLTK data is
+downloaded).  The rules Punkt cannot know come from ``docs/LABELS.md`` section 3
+and are applied to the cut points of each line, so that offsets never move:
 
 * every line break ends a sentence (Punkt runs on one line at a time);
-* ``…`` ends a sentence as ``.``, ``!`` and ``?`` do, and a closing quote or
-  bracket stays with the sentence it closes;
-* no break after French abbreviations, initials, numbers, dates, times, URLs,
-  e-mail addresses or domain names (Punkt's own handling of tokens with inner
-  periods plus the abbreviation table);
-* the repairs of :meth:`Segmenter.line_spans` (runs like ``?!``, lower-case
-  continuations after bracketed ``?)`` or dotted acronyms, ``...`` before a
-  capital).
+* ``…`` ends a sentence as ``.``, ``!`` and ``?`` do, a run such as ``?!``
+  stays whole, and a closing quote or bracket stays with the sentence it closes;
+* no break after the abbreviations of ``abbreviations_fr.txt`` (titles,
+  ``cf.``, ``p.``, ``N°.``), initials, numbers, dates, times, URLs or e-mail
+  addresses;
+* after an *ambiguous* period (an abbreviation that may close a sentence,
+  ``etc.``; a company form, ``Ltd.``; a dotted acronym, ``U.S.``, ``É.-U.``;
+  a name spelt with ``!``, ``Yahoo!``) a sentence ends only when the next word
+  is a frequent sentence starter (``sentence_starters_fr.txt``) or an opening
+  quote or bracket;
+* a word in lower case, or a ``,``/``;``/``:`` after a closing quote, never
+  starts a sentence: it continues the one before (``« Encore ? » soupire-t-elle``);
+* a stop glued to a capitalised word (``fin.Début``), and a time or dotted date
+  glued to one (``21:40Le``), end a sentence as if a space stood there;
+* inline lists: an item marker (``1.``, ``2)``, ``a.``, ``• 9.``) that belongs
+  to a sequence on the line, or follows a bullet, starts a sentence of its own,
+  and the marker stays with its item; a bullet (``•``) inside a line starts one;
+* no break inside a bracket opened in the middle of a sentence and closed on
+  the same line (``La fusion (annoncée l'an dernier !) est abandonnée.``).
 
 Each sentence carries ``start``/``end`` offsets into the *raw* text, through the
 character map kept by :mod:`pipeline.core.clean`, and a stable key: a hash of the
@@ -24,6 +36,7 @@ Run as a DVC stage: ``python -m pipeline.core.segment``.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import re
@@ -64,33 +77,69 @@ class Sentence:
     n_lines: int
 
 
-def read_word_list(path: Path | str) -> list[str]:
+def read_word_list(path: Path | str, lower: bool = True) -> list[str]:
     """Read a word list from ``configs/``: one entry a line, ``#`` comments, blank lines ignored."""
     words = []
     with open(config.config_path(path), encoding="utf-8") as fh:
         for line in fh:
             entry = line.split("#", 1)[0].strip()
             if entry:
-                words.append(entry.lower())
+                words.append(entry.lower() if lower else entry)
     return words
 
 
-_ELLIPSIS_BEFORE_CAPITAL = re.compile(r"\.\.\.(?=\s+[«\"“(]?\s*[A-ZÀ-ÖØ-Þ])")
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zà-öø-ÿ"
+_CLOSERS = "»”\"'’)]"
+_CLOSERS_RE = re.escape(_CLOSERS)
+_OPENERS = "«“([{"
+_BULLETS = "•▪►◦‣"
+_ELLIPSIS_BEFORE_CAPITAL = re.compile(rf"\.\.\.(?=\s+[«\"“(]?\s*[{_UPPER}])")
 _HAS_WORD_CHAR = re.compile(r"[^\W_]")
-_LOWER_START = re.compile(r"[»”\"]?\s*[a-zà-öø-ÿ]")
-_BRACKETED_END = re.compile(r"[?!…]\s*\)$")
-_ACRONYM_END = re.compile(r"(?:\b[^\W\d_]{1,3}\.){2,}\s*[»”\"]?$")
+#: A piece that continues the sentence before it: closing quotes, then a lower-case letter or , ; : ) ]
+_CONTINUES = re.compile(rf"[{_CLOSERS_RE}\s]*(?:[{_LOWER}]|[,;:])")
+#: Something glued to a capitalised word: a stop (``renvoyée.Le``, ``2025).Les``, ``1 000.Cela``), a
+#: time (``21:40Le``, ``06h02Les``) or a dotted date (``17.05.2023Le``); checked further in ``_glued_cuts``.
+_GLUED = re.compile(rf"[.!?…{_CLOSERS_RE}0-9](?=[{_UPPER}][{_LOWER}'’])")
+_STOP_GLUED_AFTER = re.compile(rf"[{_LOWER}0-9{_CLOSERS_RE}][.!?…][{_CLOSERS_RE}]*$")
+_STAMP_GLUED_AFTER = re.compile(r"(?:\d[:h]\d\d|\d[./]\d\d[./]\d{4})$")
+_BULLET_ANY = re.compile(rf"[{_BULLETS}]")
+#: A piece that is only a list marker ("1.", "• 2.", "a)"): it belongs to the item after it.
+_MARKER_ONLY = re.compile(rf"[{_BULLETS}]?\s*(?:\d{{1,3}}|[^\W\d_])(?:\.\)|\)|\.)")
+_BULLET_INSIDE = re.compile(rf"(?<=\s)[{_BULLETS}](?=\s)")
+#: A dotted acronym: two or more groups of one to three letters, each with its period (U.S., É.-U., O.N.U., Ph.D.).
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.-?){2,}")
+#: A stop or a closing bracket, with closing quotes, before a space: where an ambiguous period or
+#: the end of a list item marker (``1.``, ``2)``, ``3.)``) may stand.
+_STOP_BEFORE_SPACE = re.compile(rf"[.!?)][{_CLOSERS_RE}]*(?= )")
+_ELISION = re.compile(r"[^\W\d_]['’]")
+_ANY_STOP = re.compile(r"[.!?…]")
+_TRAILING = _CLOSERS + ".!?… "
+_BRACKET = re.compile(r"[()\[\]]")
+_FIRST_TOKEN = re.compile(r"[^\s,;:!?.»”\")\]]+")
 
 
 class Segmenter:
-    """French sentence splitter: Punkt with an abbreviation table, one line at a time.
+    """French sentence splitter: Punkt with an abbreviation table, one line at a time, then the §3 rules.
 
     Args:
-        abbreviations: lower-case abbreviations without their final period.
+        abbreviations: lower-case abbreviations after which a period never ends a sentence.
         initials_are_abbreviations: treat any single letter + period as an initial.
+        final_abbreviations: abbreviations that may close a sentence (``etc``).
+        company_forms: legal forms written after a company name (``inc``, ``s.a``).
+        names: names spelt with a final ``!`` or ``?`` (``Yahoo!``).
+        sentence_starters: lower-case words that open a sentence after an ambiguous period.
     """
 
-    def __init__(self, abbreviations: Iterable[str], initials_are_abbreviations: bool = True) -> None:
+    def __init__(
+        self,
+        abbreviations: Iterable[str],
+        initials_are_abbreviations: bool = True,
+        final_abbreviations: Iterable[str] = (),
+        company_forms: Iterable[str] = (),
+        names: Iterable[str] = (),
+        sentence_starters: Iterable[str] = (),
+    ) -> None:
         from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
 
         class FrenchLanguageVars(PunktLanguageVars):
@@ -98,60 +147,284 @@ class Segmenter:
 
         self.abbreviations = sorted({a.lower().rstrip(".") for a in abbreviations})
         self.initials_are_abbreviations = initials_are_abbreviations
+        self.final_abbreviations = sorted({a.lower().rstrip(".") for a in final_abbreviations})
+        self.company_forms = sorted({a.lower().rstrip(".") for a in company_forms})
+        self.names = sorted({n.strip() for n in names if n.strip()})
+        self.sentence_starters = sorted({w.lower() for w in sentence_starters})
         params = PunktParameters()
         abbrevs = set(self.abbreviations)
         if initials_are_abbreviations:
             abbrevs |= set(string.ascii_lowercase) | set("àâçéèêëîïôöùûüÿæœ")
         params.abbrev_types = abbrevs
         self._punkt = PunktSentenceTokenizer(params, lang_vars=FrenchLanguageVars())
+        self._never_final = frozenset(self.abbreviations)
+        self._starters = frozenset(self.sentence_starters)
+        self._starter_prefixes = frozenset(w for w in self._starters if w.endswith(("'", "’")))
+        self._forms = frozenset({*self.final_abbreviations, *self.company_forms})
+        self._names = frozenset(n.lower() for n in self.names)
 
     @classmethod
     def from_params(cls, params: SegmentParams) -> Segmenter:
         """Build from the ``segment`` section of params.yaml."""
-        return cls(read_word_list(params.abbreviations_file), params.initials_are_abbreviations)
+        return cls(
+            read_word_list(params.abbreviations_file),
+            params.initials_are_abbreviations,
+            read_word_list(params.final_abbreviations_file),
+            read_word_list(params.company_forms_file),
+            read_word_list(params.names_file, lower=False),
+            read_word_list(params.sentence_starters_file),
+        )
 
     def to_params(self) -> dict[str, Any]:
         """The settings, as stored with a trained model (no file needed at prediction time)."""
-        return {"abbreviations": self.abbreviations, "initials_are_abbreviations": self.initials_are_abbreviations}
+        return {
+            "abbreviations": self.abbreviations,
+            "initials_are_abbreviations": self.initials_are_abbreviations,
+            "final_abbreviations": self.final_abbreviations,
+            "company_forms": self.company_forms,
+            "names": self.names,
+            "sentence_starters": self.sentence_starters,
+        }
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> Segmenter:
         """Inverse of :meth:`to_params`."""
-        return cls(stored["abbreviations"], stored["initials_are_abbreviations"])
+        return cls(
+            stored["abbreviations"],
+            stored["initials_are_abbreviations"],
+            stored["final_abbreviations"],
+            stored["company_forms"],
+            stored["names"],
+            stored["sentence_starters"],
+        )
+
+    # ------------------------------------------------------------------ cut points of one line
+
+    def _list_cuts(self, line: str, stops: Sequence[re.Match[str]]) -> set[int]:
+        """Where inline list items start (before their bullet or marker): these cuts are never undone.
+
+        A marker is an item when a bullet stands before it, or when it belongs to a
+        sequence on the line (1, 2, 3 or a, b, c, same punctuation) whose first marker
+        opens the line or follows ``.:;!?…»)``.  Later markers of a sequence may
+        follow any word (``1) les retraites 2) l'école``), except letter markers with
+        a period, which look like initials (``A. Martin et B. Durand``).
+        ``stops`` are the matches of ``_STOP_BEFORE_SPACE`` on the line.
+        """
+        cuts: set[int] = set()
+        if _BULLET_ANY.search(line):
+            cuts.update(m.start() for m in _BULLET_INSIDE.finditer(line))
+        marks = []
+        for m in stops:
+            end = m.start()
+            punct = m.group()
+            if punct not in (".", ")", ".)"):
+                continue
+            start = line.rfind(" ", 0, end) + 1
+            if end - start > 4 or end == start:
+                continue  # a marker is at most a bullet and three digits
+            mark = line[start:end]
+            bullet = False
+            if mark[:1] in _BULLETS and len(mark) > 1:
+                bullet, mark = True, mark[1:]
+            if mark.isdigit() and len(mark) <= 3 and mark.isascii():
+                kind, value = "n", int(mark)
+            elif len(mark) == 1 and "a" <= mark.lower() <= "z":
+                kind, value = ("l" if mark.islower() else "u"), ord(mark.lower()) - 96
+            else:
+                continue
+            j = start - 1
+            while j >= 0 and line[j] == " ":
+                j -= 1
+            if not bullet and j >= 0 and line[j] in _BULLETS:
+                bullet, start = True, j
+                j -= 1
+                while j >= 0 and line[j] == " ":
+                    j -= 1
+            opens = bullet or j < 0 or line[j] in ".:;!?…»)"
+            if bullet:
+                cuts.add(start)
+            marks.append((start, (kind, punct), value, opens))
+        if not marks and not cuts:
+            return cuts
+        first_word = len(line) - len(line.lstrip())
+        if len(marks) < 2:
+            return {c for c in cuts if c > first_word}
+        used: set[int] = set()
+        for i, (start, style, value, opens) in enumerate(marks):
+            if i in used or not opens or (style[0] != "n" and value != 1):
+                continue
+            chain, want = [i], value + 1
+            for j in range(i + 1, len(marks)):
+                s2, style2, value2, opens2 = marks[j]
+                if style2 == style and value2 == want and (opens2 or style != ("l", ".") and style != ("u", ".")):
+                    chain.append(j)
+                    want += 1
+            if len(chain) >= 2:
+                used.update(chain)
+                cuts.update(marks[k][0] for k in chain)
+        return {c for c in cuts if c > first_word}
+
+    def _glued_cuts(self, line: str) -> list[int]:
+        """Cuts where a stop, a time or a dotted date is glued to a capitalised word (not in URLs or e-mails)."""
+        cuts = []
+        for m in _GLUED.finditer(line):
+            pos = m.end()
+            head = line[max(0, pos - 12) : pos]
+            if _STAMP_GLUED_AFTER.search(head):
+                cuts.append(pos)
+                continue
+            if not _STOP_GLUED_AFTER.search(head):
+                continue
+            token = line[line.rfind(" ", 0, pos) + 1 : pos]
+            if "://" in token or "@" in token or token.lower().startswith("www."):
+                continue
+            word = token.lstrip(_OPENERS).rstrip(_CLOSERS).rstrip(".!?…").lower()
+            if word.rsplit(".", 1)[-1] in self._never_final:
+                continue
+            cuts.append(pos)
+        return cuts
+
+    def _is_ambiguous(self, token: str) -> bool:
+        """Is ``token`` (a word up to its stop) a period that may or may not end a sentence?
+
+        True for a final abbreviation or company form with its period, a listed
+        name (``Yahoo!``) or a dotted acronym, after an optional elided article.
+        """
+        core = token.lstrip(_OPENERS)
+        if len(core) > 2 and core[1] in "'’" and _ELISION.match(core):
+            core = core[2:]
+        core = core.lower()
+        if core in self._names:
+            return True
+        if not core.endswith("."):
+            return False
+        if core[:-1] in self._forms:
+            return True
+        return core.count(".") >= 2 and _DOTTED.fullmatch(core) is not None
+
+    def _starts_sentence(self, line: str, pos: int) -> bool:
+        """Does ``line[pos:]`` (``pos`` at a non-space) open a new sentence after an ambiguous period?"""
+        ch = line[pos]
+        if ch in _OPENERS or ch in _BULLETS:
+            return True
+        m = _FIRST_TOKEN.match(line, pos)
+        if m is None or not ch.isupper():
+            return False
+        token = m.group().lower()
+        if token in self._starters:
+            return True
+        for sep in ("'", "’"):
+            if sep in token and token[: token.index(sep) + 1] in self._starter_prefixes:
+                return True
+        return False
+
+    def _cuts(self, line: str) -> tuple[list[int], set[int]]:
+        """Sorted sentence starts within ``line`` (each at a non-space, 0 excluded) and the forced ones (list items)."""
+        n = len(line)
+        first_stop = _ANY_STOP.search(line)
+        if (
+            (first_stop is None or first_stop.start() >= len(line.rstrip(_TRAILING)))
+            and ")" not in line
+            and not _BULLET_ANY.search(line)
+            and not _GLUED.search(line)
+        ):
+            return [], set()  # no stop inside the line, no list, nothing glued: one sentence
+        stops = list(_STOP_BEFORE_SPACE.finditer(line))
+        forced = self._list_cuts(line, stops)
+        glued = self._glued_cuts(line)
+        cuts: set[int] = forced.union(glued) if glued else set(forced)
+        bounds = [0, *sorted(cuts), n] if cuts else [0, n]
+        for a, b in zip(bounds, bounds[1:]):
+            chunk = line[a:b]
+            first_stop = _ANY_STOP.search(chunk)
+            if first_stop is None or first_stop.start() >= len(chunk.rstrip(_TRAILING)):
+                continue  # no stop, or only the closing run: one sentence, no need to ask Punkt
+            for s, _ in self._punkt.span_tokenize(chunk):
+                if s:
+                    cuts.add(a + s)
+            if "..." in chunk:
+                for m in _ELLIPSIS_BEFORE_CAPITAL.finditer(chunk):
+                    c = a + m.end()
+                    while c < n and line[c].isspace():
+                        c += 1
+                    cuts.add(c)
+        # Ambiguous periods: a sentence ends there only before a sentence starter.
+        for m in stops:
+            if line[m.start()] == ")":
+                continue
+            stop = m.start() + 1
+            start = line.rfind(" ", 0, stop) + 1
+            if stop - start > 24 or not self._is_ambiguous(line[start:stop]):
+                continue
+            end = m.end()
+            pos = end
+            while pos < n and line[pos].isspace():
+                pos += 1
+            if pos >= n or pos in forced:
+                continue
+            if self._starts_sentence(line, pos):
+                cuts.add(pos)
+            else:
+                cuts.discard(pos)
+        cuts.discard(n)
+        if not cuts:
+            return [], forced
+        # Joins: pieces that cannot start a sentence go with the one before.
+        ordered = sorted(cuts)
+        kept: list[int] = []
+        for i, c in enumerate(ordered):
+            if c in forced:
+                kept.append(c)
+                continue
+            nxt = ordered[i + 1] if i + 1 < len(ordered) else n
+            prev = kept[-1] if kept else 0
+            if (
+                _CONTINUES.match(line, c)
+                or not _HAS_WORD_CHAR.search(line, c, nxt)
+                or (c - prev < 10 and _MARKER_ONLY.fullmatch(line[prev:c].strip()))
+            ):
+                continue
+            kept.append(c)
+        if kept and ("(" in line or "[" in line):
+            kept = self._keep_brackets_whole(line, kept, forced)
+        return kept, forced
+
+    @staticmethod
+    def _keep_brackets_whole(line: str, cuts: list[int], forced: set[int]) -> list[int]:
+        """Drop the cuts inside a bracket opened mid-sentence and closed on the line."""
+        pairs: list[tuple[int, int]] = []
+        stack: list[int] = []
+        for m in _BRACKET.finditer(line):
+            if m.group() in "([":
+                stack.append(m.start())
+            elif stack:
+                pairs.append((stack.pop(), m.start()))
+        if not pairs:
+            return cuts
+        drop: set[int] = set()
+        for o, c in sorted(pairs):
+            live = [x for x in cuts if x not in drop]
+            k = bisect.bisect_right(live, o)
+            sentence_start = live[k - 1] if k else 0
+            if not _HAS_WORD_CHAR.search(line, sentence_start, o):
+                continue  # the bracket opens its sentence: "(Le chiffre d'affaires stagne.)"
+            inside = [x for x in live if o < x <= c]
+            if any(x in forced for x in inside):
+                continue
+            drop.update(inside)
+        return [x for x in cuts if x not in drop]
 
     def line_spans(self, line: str) -> list[tuple[int, int]]:
-        """Sentence spans within one line: Punkt, then the repairs Punkt cannot know.
-
-        * ``...`` followed by a capitalised word ends a sentence (Punkt keeps
-          ellipses inside sentences when it has no training data);
-        * a piece with no letter or digit (``!`` of ``?!``, ``).`` after
-          ``(Christopher?)``) belongs to the sentence before it;
-        * a lower-case continuation after ``?)``/``!)``/``…)`` or after a dotted
-          acronym (``P.A.``, ``Ph.D.``, ``LL.AA.II.RR. »``) is the same sentence.
-        """
-        pieces: list[tuple[int, int]] = []
-        for s, e in self._punkt.span_tokenize(line):
-            cut = s
-            for m in _ELLIPSIS_BEFORE_CAPITAL.finditer(line, s, e):
-                pieces.append((cut, m.end()))
-                cut = m.end()
-            pieces.append((cut, e))
+        """Sentence spans within one line (see the module docstring for the rules)."""
+        cuts, _ = self._cuts(line)
         out: list[tuple[int, int]] = []
-        for s, e in pieces:
+        for s, e in zip([0, *cuts], [*cuts, len(line)]):
             while s < e and line[s].isspace():
                 s += 1
             while e > s and line[e - 1].isspace():
                 e -= 1
-            if e <= s:
-                continue
-            if out:
-                piece, prev = line[s:e], line[out[-1][0] : out[-1][1]]
-                if not _HAS_WORD_CHAR.search(piece) or (
-                    _LOWER_START.match(piece) and (_BRACKETED_END.search(prev) or _ACRONYM_END.search(prev))
-                ):
-                    out[-1] = (out[-1][0], e)
-                    continue
-            out.append((s, e))
+            if e > s:
+                out.append((s, e))
         return out
 
     def spans(self, text: str) -> list[tuple[int, int, int]]:
