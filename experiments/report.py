@@ -21,6 +21,11 @@ def _fmt(block: dict) -> str:
     return f"{block['value']:.3f} [{block['ci95'][0]:.2f}, {block['ci95'][1]:.2f}]"
 
 
+def _unseen(loao: dict) -> str:
+    unseen = loao.get("unseen_sites", {}).get("headline")
+    return _fmt(unseen) if unseen else "n/a"
+
+
 def main() -> None:
     params = load_params().mlflow
     mlflow = tracking.setup(params)
@@ -31,8 +36,8 @@ def main() -> None:
     for run in runs:
         latest.setdefault(run.data.tags.get("variant", "?"), run)
     print("| variant | boilerplate F1 [95%] | stance macro-F1 [95%] | F1 pro_microsoft | checklist stance "
-          "| checklist boilerplate | predict() sentences/s |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          "| checklist boilerplate | unseen sites boilerplate F1 | predict() sentences/s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     default_eval = None
     rows = []
     for variant, run in latest.items():
@@ -47,6 +52,7 @@ def main() -> None:
                      f"| {loao['stance']['model']['per_class']['pro_microsoft']['f1']:.3f} "
                      f"| {test.get('stance', {}).get('pass_rate', float('nan')):.3f} "
                      f"| {test.get('boilerplate', {}).get('pass_rate', float('nan')):.3f} "
+                     f"| {_unseen(loao)} "
                      f"| {m.get('predict_sentences_per_second', float('nan')):,.0f} |"))
         if variant == "default":
             default_eval = loao
