@@ -100,15 +100,19 @@ def write_jsonl(path: Path | str, rows: Iterable[dict[str, Any]]) -> int:
     return len(lines)
 
 
-def read_jsonl(path: Path | str) -> Iterator[dict[str, Any]]:
-    """Yield the objects of a JSON Lines file, skipping blank lines.
+def read_jsonl_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, object)`` for each non-blank line of a JSON Lines file.
 
     Raises:
-        InputError: a line is not a JSON object (message gives file and line).
+        InputError: a line is not UTF-8 or not a JSON object (message gives file and line).
     """
     path = Path(path)
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: not valid UTF-8 (byte {exc.start} of the line)") from None
             if not line.strip():
                 continue
             try:
@@ -117,7 +121,17 @@ def read_jsonl(path: Path | str) -> Iterator[dict[str, Any]]:
                 raise InputError(f"{path}:{lineno}: malformed JSON ({exc.msg} at column {exc.colno})") from None
             if not isinstance(obj, dict):
                 raise InputError(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
-            yield obj
+            yield lineno, obj
+
+
+def read_jsonl(path: Path | str) -> Iterator[dict[str, Any]]:
+    """Yield the objects of a JSON Lines file, skipping blank lines.
+
+    Raises:
+        InputError: a line is not UTF-8 or not a JSON object (message gives file and line).
+    """
+    for _, obj in read_jsonl_lines(path):
+        yield obj
 
 
 def write_json(path: Path | str, obj: Any) -> None:

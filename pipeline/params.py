@@ -213,6 +213,8 @@ class TrainParams(Section):
 class EvaluateParams(Section):
     n_misclassified_max: int
     n_top_features: int
+    #: Folds of the unseen-sites evaluation: the authored sites are split into this many groups.
+    unseen_site_folds: int
 
 
 @dataclasses.dataclass(frozen=True)

@@ -62,7 +62,12 @@ def build_queue(
     sentences: Sequence[dict[str, Any]], annotations: Sequence[Annotation], model: str | Path | None = None,
     use_model: bool = True,
 ) -> list[QueueItem]:
-    """Unlabelled sentences, least confident first when a model is available."""
+    """Unlabelled sentences, least confident first when a model is available.
+
+    Sentences of authored pages (``source == "authored"``) are never queued: their
+    labels are the line tags in the page file (seeds/authored/README.md).
+    """
+    sentences = [s for s in sentences if s.get("source", "scraped") != "authored"]
     labelled = annotations_by_key(annotations)
     scores: dict[str, tuple[str, float]] = {}
     if use_model:

@@ -185,9 +185,7 @@ def check_input(path: Path, text_col: str = "text") -> int:
         InputError: the file, the line and the reason (malformed JSON, missing
             column, not UTF-8, unknown format).
     """
-    import json
-
-    from pipeline.io import InputError, read_text
+    from pipeline.io import InputError, read_jsonl_lines, read_text
 
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
@@ -200,22 +198,10 @@ def check_input(path: Path, text_col: str = "text") -> int:
         return len(files)
     if path.suffix == ".jsonl":
         n = 0
-        with open(path, "rb") as fh:
-            for lineno, raw in enumerate(fh, 1):
-                where = f"{path}:{lineno}"
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise InputError(f"{where}: not valid UTF-8") from None
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-                if not isinstance(obj, dict) or text_col not in obj:
-                    raise InputError(f"{where}: expected an object with a {text_col!r} key")
-                n += 1
+        for lineno, obj in read_jsonl_lines(path):
+            if text_col not in obj:
+                raise InputError(f"{path}:{lineno}: expected an object with a {text_col!r} key")
+            n += 1
         return n
     if _is_parquet(path):
         import pyarrow.parquet as pq

@@ -21,14 +21,22 @@ def test_labels_contract_is_kept_in_the_repo() -> None:
 
 def test_manifest_lists_every_seed_once() -> None:
     with open(config.MANIFEST_FILE, encoding="utf-8", newline="") as fh:
-        files = [row["file"] for row in csv.DictReader(fh)]
-    assert sorted(files) == sorted(p.name for p in config.SEEDS_DIR.glob("*.txt"))
+        rows = list(csv.DictReader(fh))
+    files = [row["file"] for row in rows]
+    on_disk = [p.name for p in config.SEEDS_DIR.glob("*.txt")]
+    on_disk += [f"authored/{p.name}" for p in (config.SEEDS_DIR / "authored").glob("*.txt")]
+    assert sorted(files) == sorted(on_disk)
     assert len(files) == len(set(files))
+    # Pages written for the project are marked as such, in their folder and in the manifest.
+    assert all((row["source"] == "authored") == row["file"].startswith("authored/") for row in rows)
 
 
-def test_every_seed_sentence_has_a_gold_label(seed_sentences: list[dict]) -> None:
+def test_every_scraped_sentence_has_a_gold_label(seed_sentences: list[dict]) -> None:
+    """Scraped pages are labelled by hand in annotations/; authored pages carry their labels in the file."""
     keys = {a.key for a in load_annotations(config.ANNOTATIONS_FILE)}
-    missing = [s["text"] for s in seed_sentences if s["key"] not in keys]
+    scraped = [s for s in seed_sentences if s.get("source", "scraped") == "scraped"]
+    assert len({s["article_id"] for s in scraped}) == 5
+    missing = [s["text"] for s in scraped if s["key"] not in keys]
     assert missing == []
 
 

@@ -106,7 +106,7 @@ def test_malformed_input_is_refused_before_spark_starts(tmp_path: Path, model_pa
     source.write_text('{"id": 1, "text": "ok"}\n{"id": 2, "text": \n', encoding="utf-8")
     assert cli.main(["spark", str(source), "-o", str(tmp_path / "out"), "--model", model_path]) == 1
     err = capsys.readouterr().err
-    assert f"{source}:2: not valid JSON" in err
+    assert f"{source}:2: malformed JSON" in err
     assert "scoring" not in err  # stopped before the Spark session
 
     broken = tmp_path / "in.parquet"
