@@ -190,6 +190,8 @@ class StanceParams(Section):
     frame_weight: float
     #: Scale of the two summary columns (what voices each side) next to the detailed frame columns.
     voices_weight: float
+    #: Where the frame voices one side more than the other, P(that side) is at least this (0 = off).
+    frame_vote_floor: float
     quote_context: bool
     stem: bool
     min_df: int

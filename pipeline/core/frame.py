@@ -34,7 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 SIDES = ("twitter", "microsoft")
-ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill", "say")
+ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill", "discredit", "say")
 #: Characters between an actor and the act it performs (about a dozen words).
 WINDOW = 90
 #: Characters before an act in which a negation negates it ("n'a pas menacé", "ne conteste pas").
@@ -43,6 +43,16 @@ NEGATION_WINDOW = 24
 OBJECT_GAP = 16
 #: Characters after a closing quote in which its speaker is named ("», a déclaré un porte-parole de Microsoft").
 SPEAKER_WINDOW = 70
+#: Characters after a denial in which an act of the same side is what it denies ("dément avoir partagé …").
+DENIAL_SCOPE = 80
+#: Acts that a denial by their own subject turns around: "Microsoft dément avoir enfreint …" voices Microsoft.
+DENIABLE = ("wrongdoing", "accuse", "threaten")
+#: Punctuation that ends a clause: an act's object never lies beyond it.
+_BREAK = re.compile(r"[,;:.!?«»()]")
+#: A preposition right before an actor: the actor is a complement, not who speaks or acts.
+_GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*$")
+#: What follows a quotation whose speaker is named after it: "», a déclaré X", "», selon X", "» (X)".
+_INVERTED = re.compile(r"\s*[,(]")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -53,12 +63,18 @@ VOICES = {
     "twitter": ("subject_twitter_accuse", "subject_twitter_threaten", "subject_twitter_demand",
                 "subject_microsoft_wrongdoing", "conditional_microsoft", "passive_microsoft",
                 "attributed_to_twitter", "quoted_twitter", "framing_weakens_microsoft",
-                "negated_subject_microsoft_deny", "negated_subject_microsoft_answer"),
+                "negated_subject_microsoft_deny", "negated_subject_microsoft_answer",
+                "subject_microsoft_discredit"),
     "microsoft": ("subject_microsoft_answer", "subject_microsoft_deny", "subject_microsoft_goodwill",
                   "negated_subject_microsoft_wrongdoing", "negated_subject_twitter_threaten",
                   "negated_subject_twitter_accuse", "attributed_to_microsoft", "quoted_microsoft",
-                  "framing_weakens_twitter"),
+                  "framing_weakens_twitter", "subject_twitter_discredit"),
 }
+
+#: The writer's framing outweighs a claim it frames ("des procès qui ne se sont jamais concrétisés").
+FRAMING_WEIGHT = 2
+#: The side each voicing column speaks for.
+_VOICE_OF = {column: side for side, columns in VOICES.items() for column in columns}
 
 _APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
 
@@ -94,7 +110,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
-        missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "framing")
+        missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "subordinate",
+                                  "framing")
                    if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
@@ -110,6 +127,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         self.attribution_ = re.compile(_alternation(lex["attribution"]))
         self.passive_ = re.compile(_alternation(lex["passive"]))
         self.negation_ = re.compile(_alternation(lex["negation"]))
+        self.subordinate_ = re.compile(_alternation(lex["subordinate"]))
         self.framing_ = {side: re.compile(_alternation(lex["framing"][f"weakens_{side}"])) for side in SIDES}
         self.names_ = self._names()
         self.index_ = {n: i for i, n in enumerate(self.names_)}
@@ -128,78 +146,115 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "names_")
         return np.asarray([f"frame_{n}" for n in self.names_], dtype=object)
 
+    def _subordinate(self, text: str) -> list[tuple[int, int]]:
+        """Spans of concessive or hypothetical clauses ("même si …,", "malgré …,", "reste à savoir si …"):
+        from the marker to the next clause break, or from the clause start for "X a beau …,"."""
+        spans = []
+        for m in self.subordinate_.finditer(text):
+            begin = m.start()
+            if "beau" in m.group():
+                begin = max(text.rfind(c, 0, begin) for c in ",;:") + 1
+            stop = min((i for i in (text.find(c, m.end()) for c in ",;:") if i >= 0), default=len(text))
+            spans.append((begin, stop))
+        return spans
+
     def _row(self, text: str) -> np.ndarray:
         row = np.zeros(len(self.names_))
         index = self.index_
         text = text.lower().translate(_APOSTROPHES)
+        subordinate = self._subordinate(text)
+        voices = dict.fromkeys(SIDES, 0.0)
+
+        def add(column: str, pos: int) -> None:
+            """Count ``column``; a voicing column counts towards its side unless in a subordinate clause."""
+            row[index[column]] += 1
+            side = _VOICE_OF.get(column)
+            if side and not any(b <= pos < e for b, e in subordinate):
+                voices[side] += FRAMING_WEIGHT if column.startswith("framing_") else 1
+
         for side, pattern in self.framing_.items():
-            row[index[f"framing_weakens_{side}"]] = len(pattern.findall(text))
+            for m in pattern.finditer(text):
+                add(f"framing_weakens_{side}", m.start())
         row[index["conditional_any"]] = len(self.conditional_.findall(text))
         row[index["quotation"]] = float("«" in text or "\"" in text)
         actors = [(m.start(), m.end(), _which(m)) for m in self.actors_.finditer(text)]
-        if not actors:
-            self._voices(row)
-            return np.minimum(row, CAP)
-        for _, _, side in actors:
-            row[index[f"mentions_{side}"]] += 1
-        row[index[f"named_first_{actors[0][2]}"]] = 1.0
+        if actors:
+            self._actors_and_acts(text, actors, add)
+        for side in SIDES:
+            row[index[f"voices_{side}"]] = voices[side]
+        return np.minimum(row, CAP)
 
+    def _actors_and_acts(self, text: str, actors: list[tuple[int, int, str]], add: Any) -> None:
+        """The columns that need an actor: mentions, subjects and objects of acts, quotations, attribution."""
+        for start, _, side in actors:
+            add(f"mentions_{side}", start)
+        add(f"named_first_{actors[0][2]}", actors[0][0])
         acts = [(m.start(), m.end(), _which(m)) for m in self.acts_.finditer(text)]
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
-        subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP for _, e, _ in acts)]
+        # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
+        subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP and not _BREAK.search(text, e, a[0])
+                                                 for _, e, _ in acts)
+                    and not _GOVERNED.search(text, 0, a[0])]
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
-        def before(pos: int, candidates: list[tuple[int, int, str]] = subjects) -> str | None:
-            found = [a for a in candidates if a[1] <= pos and pos - a[1] <= WINDOW]
+        def before(pos: int) -> str | None:
+            found = [a for a in subjects if a[1] <= pos and pos - a[1] <= WINDOW]
             return found[-1][2] if found else None
 
         def after(pos: int, window: int = WINDOW) -> str | None:
             found = [a for a in actors if a[0] >= pos and a[0] - pos <= window]
             return found[0][2] if found else None
 
+        def quoted_by(qs: int, qe: int) -> str | None:
+            """Who says a quotation: the actor named after it ("», a dit X"), else the sentence's first subject."""
+            first = next((a[2] for a in subjects if a[1] <= qs), None)
+            inverted = _INVERTED.match(text, qe)
+            return (after(qe, SPEAKER_WINDOW) if inverted else None) or first
+
         def speaker(pos: int) -> str | None:
-            """Who says the words at ``pos``: inside a quotation, the actor named after it, else before it."""
+            """Who says the words at ``pos``: inside a quotation, its speaker (:func:`quoted_by`)."""
             for qs, qe in quotes:
                 if qs <= pos < qe:
-                    return after(qe, SPEAKER_WINDOW) or before(qs)
+                    return quoted_by(qs, qe)
             inverted = re.search(r"[»,]\s*(?:\w+\s+){0,2}$", text[max(0, pos - 20):pos])
             if inverted and after(pos, 40):
                 return after(pos, 40)
             return before(pos)
 
         for qs, qe in quotes:
-            side = after(qe, SPEAKER_WINDOW) or before(qs)
+            side = quoted_by(qs, qe)
             if side:
-                row[index[f"quoted_{side}"]] += 1
+                add(f"quoted_{side}", qs)
+        denials: list[tuple[int, str]] = []
+        previous_end = 0
         for start, end, act in acts:
             subject = speaker(start)
             obj = after(end)
+            if obj and _BREAK.search(text, end, next(a[0] for a in actors if a[0] >= end)):
+                obj = None  # the next actor is in another clause
             if subject:
-                clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW):start])[-1]
-                negated = self.negation_.search(clause)
-                role = "negated_subject" if negated else "subject"
-                row[index[f"{role}_{subject}_{act}"]] += 1
+                # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
+                clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, previous_end):start])[-1]
+                negated = self.negation_.search(clause) or (
+                    act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
+                add(f"{'negated_subject' if negated else 'subject'}_{subject}_{act}", start)
+                if act == "deny" and not negated:
+                    denials.append((end, subject))
             if obj and obj != subject:
-                row[index[f"object_{obj}_{act}"]] += 1
+                add(f"object_{obj}_{act}", start)
+            previous_end = end
         for m in self.conditional_.finditer(text):
             side = before(m.start())
             if side:
-                row[index[f"conditional_{side}"]] += 1
+                add(f"conditional_{side}", m.start())
         for m in self.passive_.finditer(text):
             side = before(m.start())
             if side:
-                row[index[f"passive_{side}"]] += 1
+                add(f"passive_{side}", m.start())
         for m in self.attribution_.finditer(text):
             side = after(m.end(), 40)
             if side:
-                row[index[f"attributed_to_{side}"]] += 1
-
-        self._voices(row)
-        return np.minimum(row, CAP)
-
-    def _voices(self, row: np.ndarray) -> None:
-        for side, columns in VOICES.items():
-            row[self.index_[f"voices_{side}"]] = sum(row[self.index_[c]] for c in columns)
+                add(f"attributed_to_{side}", m.start())
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")

@@ -193,6 +193,59 @@ class RuleFloor(_ProbaClassifier):
         return proba
 
 
+class FrameVote(_ProbaClassifier):
+    """Stance classifier in which the reporting frame decides where it voices one side more.
+
+    LABELS.md §2 rule 1 (a reported claim takes the side of whoever makes it)
+    is a rule, and a linear model trained on a few hundred sentences does not
+    learn it from the sparse frame columns.  The stance pipeline's frame block
+    (:class:`pipeline.core.frame.FrameFeatures`) sums what voices each side in
+    its ``voices_twitter`` and ``voices_microsoft`` columns; where one is
+    larger, that side's probability is raised to at least ``floor`` (the other
+    classes shrink in proportion).  Elsewhere, and where both sides are voiced
+    equally, the classifier decides alone.
+
+    Args:
+        model: the stance :class:`~sklearn.pipeline.Pipeline`, whose ``features``
+            union holds a ``frame`` block.
+        floor: the probability given to the voiced side, in (0, 1].
+    """
+
+    def __init__(self, model: Any, floor: float = 0.9) -> None:
+        self.model = model
+        self.floor = floor
+
+    def fit(self, X: Sequence[Record], y: Sequence[str]) -> FrameVote:
+        if not 0.0 < self.floor <= 1.0:
+            raise ValueError(f"FrameVote: floor must be in (0, 1], got {self.floor}")
+        self.model_ = clone(self.model).fit(X, y)
+        self.classes_ = self.model_.classes_
+        names = list(self.model_.named_steps["features"].get_feature_names_out())
+        voices = [f"frame__frame_voices_{side}" for side in ("twitter", "microsoft")]
+        missing = [v for v in voices if v not in names]
+        if missing:
+            raise ValueError(f"FrameVote needs the frame features ({', '.join(missing)} not found); "
+                             "set train.stance.use_frame_features: true or frame_vote_floor: 0")
+        self.voices_columns_ = [names.index(v) for v in voices]
+        self.sides_ = [list(self.classes_).index(label) for label in ("pro_twitter", "pro_microsoft")]
+        return self
+
+    def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
+        features = self.model_.named_steps["features"].transform(X)
+        proba = np.array(self.model_.named_steps["classifier"].predict_proba(features), dtype=float)
+        voices = features[:, self.voices_columns_]
+        voices = np.asarray(voices.toarray() if hasattr(voices, "toarray") else voices)
+        for i, (twitter, microsoft) in enumerate(voices):
+            if twitter == microsoft:
+                continue
+            side = self.sides_[0] if twitter > microsoft else self.sides_[1]
+            if proba[i, side] < self.floor:
+                rest = proba[i].sum() - proba[i, side]
+                proba[i] *= (1.0 - self.floor) / rest if rest > 0 else 0.0
+                proba[i, side] = self.floor
+        return proba
+
+
 def build_boilerplate_model(p: BoilerplateParams, seed: int, rules_spec: dict[str, Any] | None) -> Any:
     """Binary boilerplate classifier (``predict_proba[:, 1]`` is P(boilerplate))."""
     from sklearn.preprocessing import MinMaxScaler
@@ -213,8 +266,8 @@ def build_boilerplate_model(p: BoilerplateParams, seed: int, rules_spec: dict[st
 
 
 def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | None,
-                       frame_lexicon: dict[str, Any] | None) -> Pipeline:
-    """Three-class stance classifier with calibrated probabilities."""
+                       frame_lexicon: dict[str, Any] | None) -> Any:
+    """Three-class stance classifier with calibrated probabilities (in a :class:`FrameVote` if asked)."""
     from sklearn.preprocessing import MinMaxScaler
 
     from pipeline.core.frame import FrameFeatures
@@ -229,7 +282,10 @@ def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | 
         parts.append(("frame", FrameFeatures(frame_lexicon, voices_weight=p.voices_weight)))
         weights["frame"] = p.frame_weight
     union = FeatureUnion(parts, transformer_weights=weights or None)
-    return Pipeline([("features", union), ("classifier", _classifier(p, seed))])
+    model = Pipeline([("features", union), ("classifier", _classifier(p, seed))])
+    if p.frame_vote_floor:
+        return FrameVote(model, p.frame_vote_floor)
+    return model
 
 
 def _linear_coefficients(classifier: Any) -> tuple[list[Any], np.ndarray] | None:

@@ -33,6 +33,7 @@ from pipeline.core.features import (
 )
 from pipeline.core.frame import FrameFeatures
 from pipeline.core.models import (
+    FrameVote,
     NeighbourStacker,
     RuleFloor,
     SmallDataCalibrated,
@@ -88,6 +89,7 @@ ESTIMATORS = {
     "SmallDataCalibrated": lambda: SmallDataCalibrated(LogisticRegression(C=2.0), cv=2),
     "NeighbourStacker": lambda: NeighbourStacker(_words_pipe(), window=1, n_splits=3, meta_C=5.0, seed=7),
     "RuleFloor": lambda: RuleFloor(_words_pipe(), RULES, floor=0.9),
+    "FrameVote": lambda: FrameVote(_words_pipe(), floor=0.8),
     "PageFeatures": lambda: PageFeatures(RULES, position=False),
     "CueFeatures": lambda: CueFeatures(_cues(), quote_context=True),
     "FrameFeatures": lambda: FrameFeatures(_lexicon(), voices_weight=2.0),
@@ -132,6 +134,7 @@ def test_sklearn_parameter_conventions(name: str) -> None:
     ("SmallDataCalibrated", "cv", 5), ("SmallDataCalibrated", "estimator__C", 0.25),
     ("NeighbourStacker", "window", 3), ("NeighbourStacker", "base__clf__C", 8.0),
     ("RuleFloor", "floor", 0.7), ("RuleFloor", "model__clf__C", 3.0), ("RuleFloor", "rules_spec", None),
+    ("FrameVote", "floor", 0.6), ("FrameVote", "model__clf__C", 2.0),
     ("PageFeatures", "position", True), ("CueFeatures", "quote_context", False),
     ("FrameFeatures", "voices_weight", 0.5), ("TextField", "field", "next_text"),
     ("CachedTfidfVectorizer", "min_df", 2),
@@ -357,7 +360,7 @@ def fitted(gold_records, params):
 def test_whole_feature_unions_name_every_column(fitted, gold_records) -> None:
     bp, st = fitted
     for model in (bp, st):
-        pipe = model.model_ if isinstance(model, RuleFloor) else model
+        pipe = model.model_ if isinstance(model, (RuleFloor, FrameVote)) else model
         union = pipe.named_steps["features"]
         assert isinstance(union, FeatureUnion)
         X = gold_records if model is bp else [r for r in gold_records if not r["boilerplate"]]

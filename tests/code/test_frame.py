@@ -1,0 +1,174 @@
+"""The reporting-frame features (pipeline/core/frame.py) and the frame vote (pipeline/core/models.py).
+
+Sentences are written for these tests; the lexicon is the real ``configs/frame_fr.yaml``.
+Each test pins the columns one rule of the frame produces, so a regression in
+who-is-the-subject, negation or clause handling shows up here by name.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline.core.bundle import load_yaml
+from pipeline.core.features import context_records
+from pipeline.core.frame import CAP, FrameFeatures
+from pipeline.core.models import FrameVote, build_stance_model
+from pipeline.params import load_params
+
+
+@pytest.fixture(scope="module")
+def frame() -> FrameFeatures:
+    return FrameFeatures(load_yaml(load_params().train.frame_file)).fit([])
+
+
+def columns(frame: FrameFeatures, text: str) -> dict[str, int]:
+    """The non-zero columns of one sentence, as counts (the transform divides them by CAP)."""
+    row = frame.transform([text])[0]
+    return {name: int(round(v * CAP)) for name, v in zip(frame.names_, row) if v}
+
+
+def voices(frame: FrameFeatures, text: str) -> tuple[int, int]:
+    c = columns(frame, text)
+    return c.get("voices_twitter", 0), c.get("voices_microsoft", 0)
+
+
+def test_the_subject_of_an_accusation_voices_its_side(frame) -> None:
+    c = columns(frame, "Le milliardaire accuse Microsoft de pillage.")
+    assert c["subject_twitter_accuse"] == 1
+    assert c["object_microsoft_accuse"] == 1
+    assert voices(frame, "Le milliardaire accuse Microsoft de pillage.") == (1, 0)
+
+
+def test_an_actor_after_a_comma_is_not_the_object_of_the_act_before_it(frame) -> None:
+    c = columns(frame, "Musk menace, Nadella apaise")
+    assert c["subject_twitter_threaten"] == 1
+    assert c["subject_microsoft_goodwill"] == 1
+    assert "object_microsoft_threaten" not in c
+    assert voices(frame, "Musk menace, Nadella apaise") == (1, 1)
+
+
+def test_an_actor_governed_by_a_preposition_is_not_a_subject(frame) -> None:
+    # "par Microsoft" is the agent of a passive, not who speaks; Twitter is the subject.
+    c = columns(frame, "Twitter, longtemps choyé par Microsoft, réclame désormais des explications.")
+    assert c.get("subject_twitter_demand") == 1
+    assert "subject_microsoft_demand" not in c
+
+
+def test_a_denial_turns_around_the_wrongdoing_it_governs(frame) -> None:
+    c = columns(frame, "Microsoft dément avoir dépassé les quotas.")
+    assert c["subject_microsoft_deny"] == 1
+    assert c["negated_subject_microsoft_wrongdoing"] == 1
+    assert "subject_microsoft_wrongdoing" not in c
+    assert voices(frame, "Microsoft dément avoir dépassé les quotas.") == (0, 2)
+
+
+def test_a_negated_denial_turns_nothing_around(frame) -> None:
+    c = columns(frame, "Microsoft ne conteste pas avoir dépassé les quotas.")
+    assert c["negated_subject_microsoft_deny"] == 1
+    assert c["subject_microsoft_wrongdoing"] == 1
+    assert voices(frame, "Microsoft ne conteste pas avoir dépassé les quotas.") == (2, 0)
+
+
+def test_a_quotation_is_voiced_by_the_speaker_named_after_it(frame) -> None:
+    text = "« Tout a été fait dans les règles », a déclaré Microsoft."
+    assert columns(frame, text)["quoted_microsoft"] == 1
+
+
+def test_a_quotation_without_an_inverted_speaker_belongs_to_the_first_subject(frame) -> None:
+    # The actor after the closing quote is a complement ("face à Microsoft"), not the speaker.
+    text = "Musk parle d'un « pillage organisé » face à Microsoft."
+    c = columns(frame, text)
+    assert c["quoted_twitter"] == 1
+    assert "quoted_microsoft" not in c
+
+
+def test_selon_laquelle_is_not_an_attribution(frame) -> None:
+    assert "attributed_to_microsoft" not in columns(frame, "La rumeur selon laquelle Microsoft paierait enfle.")
+    assert columns(frame, "Selon Microsoft, les accès étaient conformes.")["attributed_to_microsoft"] == 1
+
+
+def test_what_a_concessive_clause_voices_does_not_count(frame) -> None:
+    # The main clause (after the comma) dominates: LABELS.md rule 3.
+    assert voices(frame, "Même si le milliardaire menace, Microsoft se dit serein.") == (0, 1)
+    assert voices(frame, "Reste à savoir si Musk attaquera Microsoft en justice.") == (0, 0)
+    # Without the concession both are counted.
+    assert voices(frame, "Le milliardaire menace, Microsoft se dit serein.") == (1, 1)
+
+
+def test_discrediting_language_voices_the_other_side(frame) -> None:
+    assert columns(frame, "Musk et son éternel bluff")["subject_twitter_discredit"] == 1
+    assert voices(frame, "Musk et son éternel bluff") == (0, 1)
+    assert voices(frame, "Microsoft et sa langue de bois") == (1, 0)
+
+
+def test_the_writer_framing_outweighs_the_claim_it_frames(frame) -> None:
+    twitter, microsoft = voices(frame, "Musk brandit un procès qui ne sera jamais suivi d'effet.")
+    assert microsoft > twitter
+
+
+# --- FrameVote ------------------------------------------------------------------------------------------
+
+TRAIN = [
+    ("Le calendrier de la procédure est connu.", "neutral"),
+    ("L'API est une interface de programmation.", "neutral"),
+    ("Les deux groupes se sont rencontrés en 2020.", "neutral"),
+    ("OpenAI a été fondée en 2015.", "neutral"),
+    ("Twitter accuse Microsoft.", "pro_twitter"),
+    ("Musk menace de porter plainte.", "pro_twitter"),
+    ("L'avocat exige un audit.", "pro_twitter"),
+    ("Microsoft dément tout abus.", "pro_microsoft"),
+    ("Redmond se dit serein.", "pro_microsoft"),
+    ("Le groupe de Redmond promet d'examiner la lettre.", "pro_microsoft"),
+]
+
+
+def _records(texts: list[str]) -> list[dict]:
+    return [context_records([t], [0], 1, doc=f"d{i}")[0] for i, t in enumerate(texts)]
+
+
+@pytest.fixture(scope="module")
+def stance_pipeline():
+    p = load_params(overrides={"train.stance.frame_vote_floor": 0.0, "train.stance.calibration_cv": 0})
+    return build_stance_model(p.train.stance, 0, load_yaml(p.train.cues_file), load_yaml(p.train.frame_file))
+
+
+@pytest.mark.parametrize("floor", [0.9, 0.7])
+def test_frame_vote_raises_the_voiced_side_only(stance_pipeline, frame, floor: float) -> None:
+    X, y = _records([t for t, _ in TRAIN]), [lab for _, lab in TRAIN]
+    vote = FrameVote(stance_pipeline, floor=floor).fit(X, y)
+    tests = ["Le réseau social réclame des comptes à la firme de Redmond.",  # Twitter voiced
+             "Microsoft rejette ces reproches.",  # Microsoft voiced
+             "Musk menace, Nadella rassure.",  # both, equally: the classifier decides
+             "La conférence a lieu à Paris."]  # nothing voiced
+    test = _records(tests)
+    base = vote.model_.predict_proba(test)
+    out = vote.predict_proba(test)
+    classes = list(vote.classes_)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    for i, (text, side) in enumerate(zip(tests, ["pro_twitter", "pro_microsoft", None, None])):
+        t, m = voices(frame, text)
+        assert (side is None) == (t == m)
+        if side is None:
+            np.testing.assert_array_equal(out[i], base[i])
+        else:
+            j = classes.index(side)
+            assert out[i, j] == pytest.approx(max(base[i, j], floor))
+            assert vote.predict(test)[i] == side
+            others = [k for k in range(len(classes)) if k != j]
+            if base[i, j] < floor:  # the other classes keep their proportions
+                assert out[i, others[0]] * base[i, others[1]] == pytest.approx(out[i, others[1]] * base[i, others[0]])
+
+
+def test_frame_vote_without_frame_features_says_what_to_change() -> None:
+    p = load_params(overrides={"train.stance.use_frame_features": False, "train.stance.calibration_cv": 0})
+    model = build_stance_model(p.train.stance, 0, load_yaml(p.train.cues_file), None)
+    X, y = _records([t for t, _ in TRAIN]), [lab for _, lab in TRAIN]
+    with pytest.raises(ValueError, match="frame_vote_floor: 0"):
+        model.fit(X, y)
+
+
+def test_frame_vote_refuses_a_floor_outside_0_1(stance_pipeline) -> None:
+    X, y = _records([t for t, _ in TRAIN]), [lab for _, lab in TRAIN]
+    with pytest.raises(ValueError, match="floor must be in"):
+        FrameVote(stance_pipeline, floor=1.5).fit(X, y)
