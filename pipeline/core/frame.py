@@ -49,6 +49,8 @@ DENIAL_SCOPE = 80
 DENIABLE = ("wrongdoing", "accuse", "threaten")
 #: Punctuation that ends a clause: an act's object never lies beyond it.
 _BREAK = re.compile(r"[,;:.!?«»()]")
+#: Characters before an actor searched for a governing preposition (the longest, "envers", and spaces).
+GOVERNED_WINDOW = 10
 #: A preposition right before an actor: the actor is a complement, not who speaks or acts.
 _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*$")
 #: What follows a quotation whose speaker is named after it: "», a déclaré X", "», selon X", "» (X)".
@@ -194,7 +196,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
         subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP and not _BREAK.search(text, e, a[0])
                                                  for _, e, _ in acts)
-                    and not _GOVERNED.search(text, 0, a[0])]
+                    and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
         def before(pos: int) -> str | None:

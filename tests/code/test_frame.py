@@ -107,6 +107,13 @@ def test_the_writer_framing_outweighs_the_claim_it_frames(frame) -> None:
     assert microsoft > twitter
 
 
+def test_english_pages_get_the_same_frame(frame) -> None:
+    assert voices(frame, "Musk threatened to sue Microsoft over the data.") == (2, 0)  # threatened, sue
+    assert voices(frame, "Microsoft denied having shared data with government agencies.") == (0, 2)
+    assert voices(frame, "Microsoft has not denied exceeding the limits.")[0] >= 1
+    assert voices(frame, "Microsoft said it looked forward to its partnership with Twitter.")[1] >= 1
+
+
 # --- FrameVote ------------------------------------------------------------------------------------------
 
 TRAIN = [
