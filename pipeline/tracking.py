@@ -107,6 +107,18 @@ def setup(params: MlflowParams) -> Any:
     timeouts are bounded so that an unreachable server fails in seconds.
     """
     mlflow = client(params.tracking_timeout_seconds)
+    use_experiment(mlflow, params)
+    return mlflow
+
+
+def use_experiment(mlflow: Any, params: MlflowParams) -> None:
+    """Check the tracking store, then create the experiment of ``params`` if it is missing and make it the active one.
+
+    ``mlflow`` is the module :func:`client` returned.
+
+    Raises:
+        TrackingError: the store cannot be reached or written; the URI is shown with its password masked.
+    """
     uri = tracking_uri()
     check_database(uri, params.tracking_timeout_seconds)
     name = params.experiment_name
@@ -119,7 +131,6 @@ def setup(params: MlflowParams) -> Any:
         mlflow.set_experiment(name)
     except Exception as exc:  # noqa: BLE001 - any failure here is a tracking failure
         raise TrackingError(redact(f"MLflow tracking at {uri} is not usable: {exc}", uri)) from None
-    return mlflow
 
 
 def git_commit() -> str:
