@@ -41,10 +41,22 @@ def redact(text: str, uri: str | None = None) -> str:
     """``text`` with the password of ``uri`` (default: the tracking URI) replaced by ``***``.
 
     For messages and logs: ``postgresql://mlflow:secret@db/mlflow`` shows as
-    ``postgresql://mlflow:***@db/mlflow``.
+    ``postgresql://mlflow:***@db/mlflow``.  Every occurrence is masked, in the
+    URI or elsewhere in ``text``, in one pass; occurrences that overlap
+    (password ``x:x`` in ``x:x:x``) are masked together, so no part of one shows.
     """
     password = _password(uri if uri is not None else tracking_uri())
-    return text.replace(f":{password}@", ":***@").replace(password, "***") if password else text
+    if not password:
+        return text
+    pieces: list[str] = []
+    masked_to = 0  # text[:masked_to] is in pieces, with its occurrences masked
+    start = text.find(password)
+    while start >= 0:
+        if start >= masked_to:
+            pieces += [text[masked_to:start], "***"]
+        masked_to = start + len(password)
+        start = text.find(password, start + 1)
+    return "".join(pieces) + text[masked_to:]
 
 
 def client(timeout_seconds: int = 10) -> Any:
@@ -95,6 +107,18 @@ def setup(params: MlflowParams) -> Any:
     timeouts are bounded so that an unreachable server fails in seconds.
     """
     mlflow = client(params.tracking_timeout_seconds)
+    use_experiment(mlflow, params)
+    return mlflow
+
+
+def use_experiment(mlflow: Any, params: MlflowParams) -> None:
+    """Check the tracking store, then create the experiment of ``params`` if it is missing and make it the active one.
+
+    ``mlflow`` is the module :func:`client` returned.
+
+    Raises:
+        TrackingError: the store cannot be reached or written; the URI is shown with its password masked.
+    """
     uri = tracking_uri()
     check_database(uri, params.tracking_timeout_seconds)
     name = params.experiment_name
@@ -107,7 +131,6 @@ def setup(params: MlflowParams) -> Any:
         mlflow.set_experiment(name)
     except Exception as exc:  # noqa: BLE001 - any failure here is a tracking failure
         raise TrackingError(redact(f"MLflow tracking at {uri} is not usable: {exc}", uri)) from None
-    return mlflow
 
 
 def git_commit() -> str:

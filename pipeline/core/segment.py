@@ -119,6 +119,111 @@ _BRACKET = re.compile(r"[()\[\]]")
 _FIRST_TOKEN = re.compile(r"[^\s,;:!?.»”\")\]]+")
 
 
+@dataclass(frozen=True)
+class _ListMarker:
+    """A possible list item marker on a line (``1.``, ``2)``, ``3.)``, ``a.``, ``• b)``).
+
+    Attributes:
+        start: where its item would start: at its bullet if one stands before it, else at the marker.
+        kind: ``"n"`` (one to three digits), ``"l"`` (a lower-case letter) or ``"u"`` (an upper-case letter).
+        punct: what closes it: ``.``, ``)`` or ``.)``.
+        value: its rank: the number, or the letter's place in the alphabet (a = 1).
+        opens: it may open a sequence: a bullet stands before it, or it opens the line, or it follows ``.:;!?…»)``.
+        bullet: a bullet stands before it.
+    """
+
+    start: int
+    kind: str
+    punct: str
+    value: int
+    opens: bool
+    bullet: bool
+
+
+#: Letter markers that look like initials (``A. Martin``): they continue a sequence only where one may open.
+_INITIAL_LIKE = (("l", "."), ("u", "."))
+#: What may stand before the first marker of a sequence (besides the line start or a bullet).
+_BEFORE_SEQUENCE = ".:;!?…»)"
+
+
+def _bullet_cuts(line: str) -> set[int]:
+    """The positions of the bullets that stand between spaces inside ``line``."""
+    if not _BULLET_ANY.search(line):
+        return set()
+    return {m.start() for m in _BULLET_INSIDE.finditer(line)}
+
+
+def _marker_rank(text: str) -> tuple[str, int] | None:
+    """The kind and value of a marker's text without its punctuation (``"12"``, ``"b"``), or None if it is none."""
+    if text.isdigit() and len(text) <= 3 and text.isascii():
+        return "n", int(text)
+    if len(text) == 1 and "a" <= text.lower() <= "z":
+        return ("l" if text.islower() else "u"), ord(text.lower()) - 96
+    return None
+
+
+def _previous_non_space(line: str, pos: int) -> int:
+    """The index of the last character before ``pos`` that is not a space (-1 if there is none)."""
+    j = pos - 1
+    while j >= 0 and line[j] == " ":
+        j -= 1
+    return j
+
+
+def _list_marker(line: str, stop: re.Match[str]) -> _ListMarker | None:
+    """The list marker that ``stop`` (a match of ``_STOP_BEFORE_SPACE``) closes, or None if it closes none.
+
+    A marker is the word before the stop when it is one to three digits or one letter (a bullet may be
+    glued before it) closed by ``.``, ``)`` or ``.)``; a bullet before it, glued or with spaces
+    between, makes it a bulleted item.
+    """
+    punct = stop.group()
+    if punct not in (".", ")", ".)"):
+        return None
+    end = stop.start()
+    start = line.rfind(" ", 0, end) + 1
+    if end - start > 4 or end == start:
+        return None  # a marker is at most a bullet and three digits
+    text = line[start:end]
+    bullet = text[:1] in _BULLETS and len(text) > 1
+    rank = _marker_rank(text[1:] if bullet else text)
+    if rank is None:
+        return None
+    kind, value = rank
+    before = _previous_non_space(line, start)
+    if not bullet and before >= 0 and line[before] in _BULLETS:
+        bullet, start = True, before
+        before = _previous_non_space(line, before)
+    opens = bullet or before < 0 or line[before] in _BEFORE_SEQUENCE
+    return _ListMarker(start, kind, punct, value, opens, bullet)
+
+
+def _sequence_starts(markers: Sequence[_ListMarker]) -> set[int]:
+    """The item starts of the markers that form sequences (1, 2, 3 or a, b, c, same punctuation) of two or more.
+
+    A sequence begins at a marker that opens (see :class:`_ListMarker`) and, for letters, is ``a``;
+    each later marker of the same kind and punctuation with the next value joins it, wherever it
+    stands, unless it looks like an initial and does not open.  A marker joins one sequence at most.
+    """
+    used: set[int] = set()
+    starts: set[int] = set()
+    for i, first in enumerate(markers):
+        if i in used or not first.opens or (first.kind != "n" and first.value != 1):
+            continue
+        style = (first.kind, first.punct)
+        chain, want = [i], first.value + 1
+        for j in range(i + 1, len(markers)):
+            later = markers[j]
+            if ((later.kind, later.punct) == style and later.value == want
+                    and (later.opens or style not in _INITIAL_LIKE)):
+                chain.append(j)
+                want += 1
+        if len(chain) >= 2:
+            used.update(chain)
+            starts.update(markers[k].start for k in chain)
+    return starts
+
+
 class Segmenter:
     """French sentence splitter: Punkt with an abbreviation table, one line at a time, then the §3 rules.
 
@@ -210,58 +315,9 @@ class Segmenter:
         a period, which look like initials (``A. Martin et B. Durand``).
         ``stops`` are the matches of ``_STOP_BEFORE_SPACE`` on the line.
         """
-        cuts: set[int] = set()
-        if _BULLET_ANY.search(line):
-            cuts.update(m.start() for m in _BULLET_INSIDE.finditer(line))
-        marks = []
-        for m in stops:
-            end = m.start()
-            punct = m.group()
-            if punct not in (".", ")", ".)"):
-                continue
-            start = line.rfind(" ", 0, end) + 1
-            if end - start > 4 or end == start:
-                continue  # a marker is at most a bullet and three digits
-            mark = line[start:end]
-            bullet = False
-            if mark[:1] in _BULLETS and len(mark) > 1:
-                bullet, mark = True, mark[1:]
-            if mark.isdigit() and len(mark) <= 3 and mark.isascii():
-                kind, value = "n", int(mark)
-            elif len(mark) == 1 and "a" <= mark.lower() <= "z":
-                kind, value = ("l" if mark.islower() else "u"), ord(mark.lower()) - 96
-            else:
-                continue
-            j = start - 1
-            while j >= 0 and line[j] == " ":
-                j -= 1
-            if not bullet and j >= 0 and line[j] in _BULLETS:
-                bullet, start = True, j
-                j -= 1
-                while j >= 0 and line[j] == " ":
-                    j -= 1
-            opens = bullet or j < 0 or line[j] in ".:;!?…»)"
-            if bullet:
-                cuts.add(start)
-            marks.append((start, (kind, punct), value, opens))
-        if not marks and not cuts:
-            return cuts
+        markers = [marker for stop in stops if (marker := _list_marker(line, stop)) is not None]
+        cuts = _bullet_cuts(line) | {m.start for m in markers if m.bullet} | _sequence_starts(markers)
         first_word = len(line) - len(line.lstrip())
-        if len(marks) < 2:
-            return {c for c in cuts if c > first_word}
-        used: set[int] = set()
-        for i, (start, style, value, opens) in enumerate(marks):
-            if i in used or not opens or (style[0] != "n" and value != 1):
-                continue
-            chain, want = [i], value + 1
-            for j in range(i + 1, len(marks)):
-                s2, style2, value2, opens2 = marks[j]
-                if style2 == style and value2 == want and (opens2 or style != ("l", ".") and style != ("u", ".")):
-                    chain.append(j)
-                    want += 1
-            if len(chain) >= 2:
-                used.update(chain)
-                cuts.update(marks[k][0] for k in chain)
         return {c for c in cuts if c > first_word}
 
     def _glued_cuts(self, line: str) -> list[int]:

@@ -63,15 +63,15 @@ def cmd_spark(args: argparse.Namespace) -> int:
     from pipeline.serve import spark as spark_scoring
 
     source, output = Path(args.input), Path(args.output)
-    n = spark_scoring.check_input(source, args.text_col)  # before Spark starts: bad input costs no JVM
+    checked = spark_scoring.check_input(source, args.text_col)  # before Spark starts: bad input costs no JVM
     if output.exists():
         raise ValueError(f"{output} exists: choose another output or remove it")
     spark_scoring.local_bundle(args.model)  # a missing or corrupt model fails here too
-    print(f"scoring {n} articles from {source} on {args.master} ({args.level} level)", file=sys.stderr)
+    print(f"scoring {checked.n_articles} articles from {source} on {args.master} ({args.level} level)", file=sys.stderr)
     started = time.perf_counter()
     session = spark_scoring.session(args.master)
     try:
-        df, id_col = spark_scoring.read_input(session, source, args.text_col, args.id_col)
+        df, id_col = spark_scoring.read_input(session, checked, args.text_col, args.id_col)
         scored = spark_scoring.score(df, text_col=args.text_col, id_col=id_col, level=args.level, model=args.model)
         scored.write.parquet(str(output))
         written = session.read.parquet(str(output))
@@ -80,7 +80,7 @@ def cmd_spark(args: argparse.Namespace) -> int:
         session.stop()
     seconds = time.perf_counter() - started
     print(f"wrote {rows} rows ({errors} with an error) to {output} in {seconds:.1f} s "
-          f"({n / seconds:.1f} articles/s)", file=sys.stderr)
+          f"({checked.n_articles / seconds:.1f} articles/s)", file=sys.stderr)
     return 0
 
 

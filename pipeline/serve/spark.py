@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -174,8 +175,24 @@ def session(master: str = "local[2]", app_name: str = "french-press-stance") -> 
     return builder.getOrCreate()
 
 
-def check_input(path: Path, text_col: str = "text") -> int:
-    """Check an input before Spark starts; return its number of articles.
+@dataclass(frozen=True)
+class CheckedInput:
+    """An input that :func:`check_input` accepted.
+
+    Attributes:
+        path: the file or folder.
+        n_articles: its number of articles.
+        texts: for a folder of ``.txt`` files, ``(file name, text)`` of each file in name order, as the
+            check read them (so that :func:`read_input` does not read them again); None for other inputs.
+    """
+
+    path: Path
+    n_articles: int
+    texts: tuple[tuple[str, str], ...] | None = None
+
+
+def check_input(path: Path, text_col: str = "text") -> CheckedInput:
+    """Check an input before Spark starts.
 
     ``path`` is a folder of ``.txt`` files (UTF-8), a JSON Lines file (one
     object a line with a string ``text_col``) or a Parquet file or folder
@@ -193,16 +210,14 @@ def check_input(path: Path, text_col: str = "text") -> int:
         files = sorted(path.glob("*.txt"))
         if not files:
             raise InputError(f"{path}: a folder input must hold .txt files (or be a Parquet folder)")
-        for f in files:
-            read_text(f)
-        return len(files)
+        return CheckedInput(path, len(files), tuple((f.name, read_text(f)) for f in files))
     if path.suffix == ".jsonl":
         n = 0
         for lineno, obj in read_jsonl_lines(path):
             if text_col not in obj:
                 raise InputError(f"{path}:{lineno}: expected an object with a {text_col!r} key")
             n += 1
-        return n
+        return CheckedInput(path, n)
     if _is_parquet(path):
         import pyarrow.parquet as pq
 
@@ -214,7 +229,7 @@ def check_input(path: Path, text_col: str = "text") -> int:
             raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
         if text_col not in names:
             raise InputError(f"{path}: no column {text_col!r}; columns: {', '.join(names)}")
-        return rows
+        return CheckedInput(path, rows)
     raise InputError(f"{path}: expected a folder of .txt files, a .jsonl file or a .parquet file/folder")
 
 
@@ -222,16 +237,18 @@ def _is_parquet(path: Path) -> bool:
     return path.suffix == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
 
 
-def read_input(spark: Any, path: Path, text_col: str = "text", id_col: str | None = "id") -> tuple[Any, str | None]:
-    """Read a checked input (see :func:`check_input`) as a DataFrame; return it and its id column (or None)."""
+def read_input(spark: Any, checked: CheckedInput, text_col: str = "text",
+               id_col: str | None = "id") -> tuple[Any, str | None]:
+    """Read an input that :func:`check_input` accepted as a DataFrame; return it and its id column (or None).
+
+    A folder of ``.txt`` files is not read again: its rows are the texts the check read.
+    """
     from pyspark.sql import types as T
 
-    from pipeline.io import read_text
-
-    if path.is_dir() and not _is_parquet(path):
-        rows = [(f.name, read_text(f)) for f in sorted(path.glob("*.txt"))]
+    path = checked.path
+    if checked.texts is not None:
         schema = T.StructType([T.StructField("id", T.StringType()), T.StructField("text", T.StringType())])
-        return spark.createDataFrame(rows, schema), "id"
+        return spark.createDataFrame(list(checked.texts), schema), "id"
     if path.suffix == ".jsonl":
         fields = [T.StructField(text_col, T.StringType())]
         if id_col:

@@ -136,17 +136,18 @@ def publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str, 
     """
     from pipeline import tracking
 
-    tracking.client(params.mlflow.tracking_timeout_seconds)  # telemetry off and bounded waits before MLflow loads
+    mlflow = tracking.client(params.mlflow.tracking_timeout_seconds)  # telemetry off and bounded waits before MLflow loads
     from mlflow.exceptions import MlflowException
 
     try:
-        return _publish(params, models_dir, labelled_file)
+        return _publish(mlflow, params, models_dir, labelled_file)
     except MlflowException as exc:
         raise tracking.TrackingError(tracking.redact(f"MLflow tracking at {tracking.tracking_uri()} failed: "
                                                      f"{exc.message}")) from None
 
 
-def _publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str, Any]:
+def _publish(mlflow: Any, params: Params, models_dir: Path, labelled_file: Path) -> dict[str, Any]:
+    """:func:`publish`'s work, with ``mlflow`` the module :func:`pipeline.tracking.client` returned."""
     from pipeline import registry, tracking
     from pipeline.serve.pyfunc import log_pyfunc
     from pipeline.serve.throughput import measure_throughput
@@ -163,7 +164,7 @@ def _publish(params: Params, models_dir: Path, labelled_file: Path) -> dict[str,
                 "variant": params.variant, "git_commit": tracking.git_commit()}
     speed = measure_throughput(models_dir / config.MODEL_FILE.name, params.publish.speed_min_sentences)
 
-    mlflow = tracking.setup(params.mlflow)
+    tracking.use_experiment(mlflow, params.mlflow)
     client = mlflow.MlflowClient()
     experiment = mlflow.get_experiment_by_name(params.mlflow.experiment_name)
     client.set_experiment_tag(experiment.experiment_id, "mlflow.experimentKind", "custom_model_development")

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline import config
 from tests.conftest import copy_repo, run_in
+from tests.integration.servers import free_port, wait_until_http_ok
 
 pytestmark = pytest.mark.e2e
 
@@ -189,36 +190,24 @@ print(json.dumps({"rows": len(got), "columns": list(got.columns)}))
     assert out["rows"] == 3 and "p_pro_microsoft" in out["columns"]
 
 
-def test_mlflow_models_serve_answers_on_localhost(reproduced: Path) -> None:
-    import socket
-    import time
+def test_mlflow_models_serve_answers_on_localhost(tmp_path: Path, reproduced: Path) -> None:
     import urllib.request
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     env.update(_tracking_env(reproduced))
     env["STANCE_PIPELINE_ROOT"] = str(reproduced)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     mlflow_bin = str(Path(sys.executable).parent / "mlflow")
-    proc = subprocess.Popen(
-        [mlflow_bin, "models", "serve", "-m", "models:/french-press-stance@champion", "--env-manager", "local",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        cwd=reproduced, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    log_file = tmp_path / "serve.log"
+    with open(log_file, "w") as log:
+        proc = subprocess.Popen(
+            [mlflow_bin, "models", "serve", "-m", "models:/french-press-stance@champion", "--env-manager", "local",
+             "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+            cwd=reproduced, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read()[-3000:] if proc.stdout else "server exited"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not answer /ping within 120 s"
-            time.sleep(1)
+        wait_until_http_ok(f"http://127.0.0.1:{port}/ping", proc, 120, log_file)
         body = json.dumps({"dataframe_records": [{"id": "x", "text": "Microsoft a refusé de payer.\nPublicité"}]})
         req = urllib.request.Request(f"http://127.0.0.1:{port}/invocations", data=body.encode(),
                                      headers={"Content-Type": "application/json"})

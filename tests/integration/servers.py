@@ -26,6 +26,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_http_ok(url: str, process: subprocess.Popen, timeout: float, log_file: Path) -> None:
+    """Poll ``url`` until it answers 200, while ``process``, the server behind it, keeps running.
+
+    ``log_file`` is where the process writes its output.
+
+    Raises:
+        RuntimeError: the process exited, or ``timeout`` seconds passed without a 200; the message
+            names the URL and the process, and ends with the process's last output.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            failure = f"exited with code {process.returncode}"
+            break
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            failure = f"did not answer within {timeout:g} s"
+            break
+        time.sleep(0.5)
+    output = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
+    raise RuntimeError(f"{url}: the server (PID {process.pid}) {failure}; its last output ({log_file}):\n{output}")
+
+
 def _pg_bin(name: str) -> str:
     found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
     if not found:
@@ -143,19 +171,7 @@ def mlflow_server(backend_uri: str, artifacts: Path, log_file: Path, startup_tim
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     server = MlflowServer(port, process)
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"mlflow server exited with {process.returncode}: {log_file.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{server.uri}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"mlflow server did not answer in {startup_timeout} s: {log_file.read_text()[-3000:]}")
-            time.sleep(0.5)
+        wait_until_http_ok(f"{server.uri}/health", process, startup_timeout, log_file)
         yield server
     finally:
         server.stop()

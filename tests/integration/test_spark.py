@@ -77,6 +77,20 @@ def test_unknown_level_and_missing_column_are_refused(spark, model_path: str) ->
         spark_scoring.score(df, text_col="body", level="page", model=model_path)
 
 
+def test_a_folder_is_read_once_by_its_check(tmp_path: Path, spark) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "b.txt").write_text("Twitter accuse Microsoft.\n", encoding="utf-8")
+    (folder / "a.txt").write_text("\ufeffMicrosoft a répondu.\n", encoding="utf-8")
+    checked = spark_scoring.check_input(folder)
+    for f in folder.glob("*.txt"):
+        f.unlink()  # read_input must take the texts the check read, not read the files again
+    df, id_col = spark_scoring.read_input(spark, checked)
+    assert checked.n_articles == 2 and id_col == "id"
+    assert _rows(df) == [{"id": "a.txt", "text": "Microsoft a répondu.\n"},
+                         {"id": "b.txt", "text": "Twitter accuse Microsoft.\n"}]
+
+
 def test_cli_scores_jsonl_to_parquet(tmp_path: Path, articles: list[dict], model_path: str, spark) -> None:
     import pyarrow.parquet as pq
 
@@ -99,6 +113,18 @@ def test_cli_scores_a_folder_of_text_files(tmp_path: Path, model_path: str, spar
     out = tmp_path / "out.parquet"
     assert cli.main(["spark", str(folder), "-o", str(out), "--model", model_path]) == 0
     assert [r["article_id"] for r in pq.read_table(out).to_pylist()] == ["a.txt", "b.txt"]
+
+
+def test_a_folder_with_a_file_not_in_utf8_is_refused_before_spark_starts(tmp_path: Path, model_path: str,
+                                                                          capsys) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Microsoft a répondu.\n", encoding="utf-8")
+    (folder / "b.txt").write_bytes("Twitter a été accusé.\n".encode("cp1252"))
+    assert cli.main(["spark", str(folder), "-o", str(tmp_path / "out"), "--model", model_path]) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'b.txt'}:1: not valid UTF-8" in err
+    assert "scoring" not in err  # stopped before the Spark session
 
 
 def test_malformed_input_is_refused_before_spark_starts(tmp_path: Path, model_path: str, capsys) -> None:
