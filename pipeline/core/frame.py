@@ -255,7 +255,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 add(f"passive_{side}", m.start())
         for m in self.attribution_.finditer(text):
             side = after(m.end(), 40)
-            if side:
+            # "selon la lettre, Microsoft …": the source ends at the comma; the actor after it is not the source.
+            if side and not _BREAK.search(text, m.end(), next(a[0] for a in actors if a[0] >= m.end())):
                 add(f"attributed_to_{side}", m.start())
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:

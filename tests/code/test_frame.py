@@ -88,6 +88,12 @@ def test_selon_laquelle_is_not_an_attribution(frame) -> None:
     assert columns(frame, "Selon Microsoft, les accès étaient conformes.")["attributed_to_microsoft"] == 1
 
 
+def test_an_attribution_source_ends_at_the_comma(frame) -> None:
+    # The source is "la lettre"; Microsoft, after the comma, is the subject of the main clause.
+    assert "attributed_to_microsoft" not in columns(frame, "Selon la lettre, Microsoft a consulté l'API.")
+    assert columns(frame, "Selon la lettre de Twitter, Microsoft a consulté l'API.")["attributed_to_twitter"] == 1
+
+
 def test_what_a_concessive_clause_voices_does_not_count(frame) -> None:
     # The main clause (after the comma) dominates: LABELS.md rule 3.
     assert voices(frame, "Même si le milliardaire menace, Microsoft se dit serein.") == (0, 1)
