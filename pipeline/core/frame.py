@@ -203,9 +203,12 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             found = [a for a in subjects if a[1] <= pos and pos - a[1] <= WINDOW]
             return found[-1][2] if found else None
 
-        def after(pos: int, window: int = WINDOW) -> str | None:
+        def after(pos: int, window: int = WINDOW, same_clause: bool = False) -> str | None:
+            """The first actor within ``window`` after ``pos``; with ``same_clause``, none if a clause break comes first."""
             found = [a for a in actors if a[0] >= pos and a[0] - pos <= window]
-            return found[0][2] if found else None
+            if not found or (same_clause and _BREAK.search(text, pos, found[0][0])):
+                return None
+            return found[0][2]
 
         def quoted_by(qs: int, qe: int) -> str | None:
             """Who says a quotation: the actor named after it ("», a dit X"), else the sentence's first subject."""
@@ -231,9 +234,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         previous_end = 0
         for start, end, act in acts:
             subject = speaker(start)
-            obj = after(end)
-            if obj and _BREAK.search(text, end, next(a[0] for a in actors if a[0] >= end)):
-                obj = None  # the next actor is in another clause
+            obj = after(end, same_clause=True)  # an actor in another clause is not the object
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
                 clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, previous_end):start])[-1]
@@ -254,9 +255,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if side:
                 add(f"passive_{side}", m.start())
         for m in self.attribution_.finditer(text):
-            side = after(m.end(), 40)
             # "selon la lettre, Microsoft …": the source ends at the comma; the actor after it is not the source.
-            if side and not _BREAK.search(text, m.end(), next(a[0] for a in actors if a[0] >= m.end())):
+            side = after(m.end(), 40, same_clause=True)
+            if side:
                 add(f"attributed_to_{side}", m.start())
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:

@@ -218,16 +218,18 @@ class FrameVote(_ProbaClassifier):
     def fit(self, X: Sequence[Record], y: Sequence[str]) -> FrameVote:
         if not 0.0 < self.floor <= 1.0:
             raise ValueError(f"FrameVote: floor must be in (0, 1], got {self.floor}")
+        from pipeline.core.frame import SIDES
+
         self.model_ = clone(self.model).fit(X, y)
         self.classes_ = self.model_.classes_
         names = list(self.model_.named_steps["features"].get_feature_names_out())
-        voices = [f"frame__frame_voices_{side}" for side in ("twitter", "microsoft")]
+        voices = [f"frame__frame_voices_{side}" for side in SIDES]
         missing = [v for v in voices if v not in names]
         if missing:
             raise ValueError(f"FrameVote needs the frame features ({', '.join(missing)} not found); "
                              "set train.stance.use_frame_features: true or frame_vote_floor: 0")
         self.voices_columns_ = [names.index(v) for v in voices]
-        self.sides_ = [list(self.classes_).index(label) for label in ("pro_twitter", "pro_microsoft")]
+        self.sides_ = [list(self.classes_).index(f"pro_{side}") for side in SIDES]
         return self
 
     def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
