@@ -57,6 +57,8 @@ _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*
 _INVERTED = re.compile(r"\s*[,(]")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
+#: Distinct candidate sets whose compiled alternation a :class:`LexiconIndex` keeps.
+COMPILED_MAX = 4096
 
 #: Columns that voice each side under LABELS.md §2 rule 1 (a claim takes the side of whoever makes it) and the
 #: writer's framing; their sums are the ``voices_<side>`` columns: two dense features whose weights a small
@@ -78,7 +80,6 @@ FRAMING_WEIGHT = 2
 #: The side each voicing column speaks for.
 _VOICE_OF = {column: side for side, columns in VOICES.items() for column in columns}
 
-_APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
 
 
 def _alternation(patterns: Sequence[str]) -> str:
@@ -92,6 +93,97 @@ def _group(name: str) -> str:
 def _which(m: re.Match[str]) -> str:
     """The name of the named group that matched (robust to capturing groups inside a lexicon pattern)."""
     return next(k for k, v in m.groupdict().items() if v is not None)
+
+
+
+class LexiconIndex:
+    """Families of lexicon patterns, each run as one alternation, but only over the entries that can match.
+
+    A family maps group names to regular expressions: ``{"twitter": [...], "microsoft": [...]}``
+    behaves as ``(?P<twitter>p1|p2…)|(?P<microsoft>…)``, whose matches :meth:`find` returns
+    as ``(start, end, group)``.  Most entries need a literal string to match
+    (``\\baccus\\w*`` needs "accus", :func:`pipeline.core.rules.required_literals`);
+    :meth:`candidates` finds all of them in one Aho–Corasick pass over the text,
+    and :meth:`find` runs the alternation of the entries whose literal occurs (and of
+    those that have none), in their written order.  An entry that cannot match
+    changes nothing in a leftmost-first alternation, so the matches are exactly
+    those of the whole alternation, at a fraction of its cost.
+
+    Raises:
+        ValueError: an entry is not a valid regular expression (the message names its family and group).
+    """
+
+    def __init__(self, families: dict[str, dict[str, Sequence[str]]]) -> None:
+        from pipeline.core.rules import required_literals
+
+        self.families = families
+        self.entries: list[tuple[str, str, str]] = []  # (family, group, pattern), families in order
+        for family, groups in families.items():
+            for group, patterns in groups.items():
+                for pattern in patterns:
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise ValueError(f"frame lexicon: {family}/{group}: invalid regular expression "
+                                         f"{pattern!r}: {exc}") from None
+                    self.entries.append((family, group, pattern))
+        self.literals = [required_literals(pattern) for _, _, pattern in self.entries]
+        self._setup()
+
+    def _setup(self) -> None:
+        import ahocorasick
+
+        self._family_of = [family for family, _, _ in self.entries]
+        self._always = {family: frozenset(i for i, found in enumerate(self.literals)
+                                          if found is None and self.entries[i][0] == family)
+                        for family in self.families}
+        by_literal: dict[str, list[int]] = {}
+        for i, found in enumerate(self.literals):
+            for literal in found or ():
+                by_literal.setdefault(literal, []).append(i)
+        self._automaton = ahocorasick.Automaton()
+        for literal, ids in by_literal.items():
+            self._automaton.add_word(literal, tuple(ids))
+        if by_literal:
+            self._automaton.make_automaton()
+        self._compiled: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"families": self.families, "entries": self.entries, "literals": self.literals}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
+    def candidates(self, text: str) -> dict[str, tuple[int, ...]]:
+        """For each family, the entries that can match somewhere in ``text`` (or in any part of it), in order."""
+        found: set[int] = set()
+        if len(self._automaton):
+            for _, ids in self._automaton.iter(text):
+                found.update(ids)
+        by_family = {family: set(always) for family, always in self._always.items()}
+        for i in found:
+            by_family[self._family_of[i]].add(i)
+        return {family: tuple(sorted(ids)) for family, ids in by_family.items() if ids}
+
+    def find(self, family: str, text: str, candidates: dict[str, tuple[int, ...]]) -> list[tuple[int, int, str]]:
+        """The matches of ``family`` in ``text``: ``(start, end, group)``, left to right, not overlapping.
+
+        ``candidates`` comes from :meth:`candidates` on ``text`` or on a text that contains it.
+        """
+        ids = candidates.get(family)
+        if not ids:
+            return []
+        regex = self._compiled.get((family, ids))
+        if regex is None:
+            groups: dict[str, list[str]] = {}
+            for i in ids:
+                groups.setdefault(self.entries[i][1], []).append(self.entries[i][2])
+            regex = re.compile("|".join(f"(?P<{_group(g)}>{_alternation(p)})" for g, p in groups.items()))
+            if len(self._compiled) >= COMPILED_MAX:
+                self._compiled.clear()
+            self._compiled[(family, ids)] = regex
+        return [(m.start(), m.end(), _which(m)) for m in regex.finditer(text)]
 
 
 class FrameFeatures(BaseEstimator, TransformerMixin):
@@ -121,16 +213,13 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         if unknown:
             raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
                              f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
-        self.actors_ = re.compile("|".join(f"(?P<{_group(s)}>{_alternation(lex['actors'][s])})"
-                                           for s in SIDES if lex["actors"].get(s)))
-        self.acts_ = re.compile("|".join(f"(?P<{_group(a)}>{_alternation(lex['acts'][a])})"
-                                         for a in ACTS if lex["acts"].get(a)))
-        self.conditional_ = re.compile(_alternation(lex["conditional"]))
-        self.attribution_ = re.compile(_alternation(lex["attribution"]))
-        self.passive_ = re.compile(_alternation(lex["passive"]))
-        self.negation_ = re.compile(_alternation(lex["negation"]))
-        self.subordinate_ = re.compile(_alternation(lex["subordinate"]))
-        self.framing_ = {side: re.compile(_alternation(lex["framing"][f"weakens_{side}"])) for side in SIDES}
+        self.lexicon_ = LexiconIndex({
+            "actors": {side: lex["actors"][side] for side in SIDES if lex["actors"].get(side)},
+            "acts": {act: lex["acts"][act] for act in ACTS if lex["acts"].get(act)},
+            **{family: {family: lex[family]} for family in ("conditional", "attribution", "passive", "negation",
+                                                            "subordinate")},
+            **{f"weakens_{side}": {f"weakens_{side}": lex["framing"][f"weakens_{side}"]} for side in SIDES},
+        })
         self.names_ = self._names()
         self.index_ = {n: i for i, n in enumerate(self.names_)}
         return self
@@ -148,23 +237,23 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "names_")
         return np.asarray([f"frame_{n}" for n in self.names_], dtype=object)
 
-    def _subordinate(self, text: str) -> list[tuple[int, int]]:
+    def _subordinate(self, text: str, hits: dict[str, tuple[int, ...]]) -> list[tuple[int, int]]:
         """Spans of concessive or hypothetical clauses ("même si …,", "malgré …,", "reste à savoir si …"):
         from the marker to the next clause break, or from the clause start for "X a beau …,"."""
         spans = []
-        for m in self.subordinate_.finditer(text):
-            begin = m.start()
-            if "beau" in m.group():
+        for begin, end, _ in self.lexicon_.find("subordinate", text, hits):
+            if "beau" in text[begin:end]:
                 begin = max(text.rfind(c, 0, begin) for c in ",;:") + 1
-            stop = min((i for i in (text.find(c, m.end()) for c in ",;:") if i >= 0), default=len(text))
+            stop = min((i for i in (text.find(c, end) for c in ",;:") if i >= 0), default=len(text))
             spans.append((begin, stop))
         return spans
 
     def _row(self, text: str) -> np.ndarray:
         row = np.zeros(len(self.names_))
         index = self.index_
-        text = text.lower().translate(_APOSTROPHES)
-        subordinate = self._subordinate(text)
+        text = text.lower().replace("’", "'").replace("`", "'").replace("ʼ", "'")
+        hits = self.lexicon_.candidates(text)
+        subordinate = self._subordinate(text, hits)
         voices = dict.fromkeys(SIDES, 0.0)
 
         def add(column: str, pos: int) -> None:
@@ -174,24 +263,25 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if side and not any(b <= pos < e for b, e in subordinate):
                 voices[side] += FRAMING_WEIGHT if column.startswith("framing_") else 1
 
-        for side, pattern in self.framing_.items():
-            for m in pattern.finditer(text):
-                add(f"framing_weakens_{side}", m.start())
-        row[index["conditional_any"]] = len(self.conditional_.findall(text))
+        for side in SIDES:
+            for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
+                add(f"framing_weakens_{side}", start)
+        row[index["conditional_any"]] = len(self.lexicon_.find("conditional", text, hits))
         row[index["quotation"]] = float("«" in text or "\"" in text)
-        actors = [(m.start(), m.end(), _which(m)) for m in self.actors_.finditer(text)]
+        actors = self.lexicon_.find("actors", text, hits)
         if actors:
-            self._actors_and_acts(text, actors, add)
+            self._actors_and_acts(text, hits, actors, add)
         for side in SIDES:
             row[index[f"voices_{side}"]] = voices[side]
         return np.minimum(row, CAP)
 
-    def _actors_and_acts(self, text: str, actors: list[tuple[int, int, str]], add: Any) -> None:
+    def _actors_and_acts(self, text: str, hits: dict[str, tuple[int, ...]], actors: list[tuple[int, int, str]],
+                         add: Any) -> None:
         """The columns that need an actor: mentions, subjects and objects of acts, quotations, attribution."""
         for start, _, side in actors:
             add(f"mentions_{side}", start)
         add(f"named_first_{actors[0][2]}", actors[0][0])
-        acts = [(m.start(), m.end(), _which(m)) for m in self.acts_.finditer(text)]
+        acts = self.lexicon_.find("acts", text, hits)
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
         subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP and not _BREAK.search(text, e, a[0])
@@ -238,7 +328,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
                 clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, previous_end):start])[-1]
-                negated = self.negation_.search(clause) or (
+                negated = self.lexicon_.find("negation", clause, hits) or (
                     act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
                 add(f"{'negated_subject' if negated else 'subject'}_{subject}_{act}", start)
                 if act == "deny" and not negated:
@@ -246,19 +336,16 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if obj and obj != subject:
                 add(f"object_{obj}_{act}", start)
             previous_end = end
-        for m in self.conditional_.finditer(text):
-            side = before(m.start())
-            if side:
-                add(f"conditional_{side}", m.start())
-        for m in self.passive_.finditer(text):
-            side = before(m.start())
-            if side:
-                add(f"passive_{side}", m.start())
-        for m in self.attribution_.finditer(text):
+        for kind in ("conditional", "passive"):
+            for start, _, _ in self.lexicon_.find(kind, text, hits):
+                side = before(start)
+                if side:
+                    add(f"{kind}_{side}", start)
+        for start, end, _ in self.lexicon_.find("attribution", text, hits):
             # "selon la lettre, Microsoft …": the source ends at the comma; the actor after it is not the source.
-            side = after(m.end(), 40, same_clause=True)
+            side = after(end, 40, same_clause=True)
             if side:
-                add(f"attributed_to_{side}", m.start())
+                add(f"attributed_to_{side}", start)
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")

@@ -21,7 +21,8 @@ from pipeline import config
 #: Version of the bundle layout; bumped whenever a saved model's contents change meaning.
 #: 2: typed params (``predict`` section with the boilerplate threshold), deterministic manifest.
 #: 3: the segmenter stores its final abbreviations, company forms, names and sentence starters.
-BUNDLE_FORMAT = 3
+#: 4: the frame features keep their lexicon as a LexiconIndex (literals for a one-pass prefilter).
+BUNDLE_FORMAT = 4
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -185,3 +185,53 @@ def test_frame_vote_refuses_a_floor_outside_0_1(stance_pipeline) -> None:
     X, y = _records([t for t, _ in TRAIN]), [lab for _, lab in TRAIN]
     with pytest.raises(ValueError, match="floor must be in"):
         FrameVote(stance_pipeline, floor=1.5).fit(X, y)
+
+
+# --- LexiconIndex: the prefilter must never change a match ---------------------------------------
+
+from pipeline.core.frame import LexiconIndex  # noqa: E402
+
+
+def _whole_alternation(groups: dict[str, list[str]]) -> "re.Pattern[str]":
+    import re
+
+    return re.compile("|".join(f"(?P<{g}>{'|'.join(f'(?:{p})' for p in ps)})" for g, ps in groups.items()))
+
+
+@pytest.mark.parametrize("text", [
+    "le porte-parole de microsoft dément, mais twitter accuse la firme de redmond.",
+    "aucun acteur ici, seulement du texte.",
+    "x a menacé microsoft ; microsoft a répondu.",
+    "twitterx microsofts accusation",
+])
+def test_lexicon_index_finds_exactly_what_the_whole_alternation_finds(text: str) -> None:
+    groups = {
+        "twitter": [r"\btwitter\b", r"\bx\b", r"\b(?:le )?réseau social\b"],
+        "microsoft": [r"\bmicrosoft\b", r"\b(?:la firme|le géant) de redmond\b", r"\bporte-parole\b"],
+        "act": [r"\baccus\w*", r"\bmena\w*", r"\b(?:dément|répond\w*|a répondu)\b", r"\w+é\b"],
+    }
+    index = LexiconIndex({"family": groups})
+    expected = [(m.start(), m.end(), m.lastgroup) for m in _whole_alternation(groups).finditer(text)]
+    assert index.find("family", text, index.candidates(text)) == expected
+
+
+def test_lexicon_index_tries_an_entry_without_literals_on_every_text() -> None:
+    index = LexiconIndex({"numbers": {"number": [r"\d+"]}, "words": {"word": [r"\bmicrosoft\b"]}})
+    assert index.literals == [None, ("microsoft",)]
+    text = "en 2023, rien d'autre"
+    assert index.find("numbers", text, index.candidates(text)) == [(3, 7, "number")]
+    assert index.find("words", text, index.candidates(text)) == []
+
+
+def test_lexicon_index_names_the_family_and_group_of_an_invalid_entry() -> None:
+    with pytest.raises(ValueError, match=r"acts/deny: invalid regular expression '\(dément'"):
+        LexiconIndex({"acts": {"deny": ["(dément"]}})
+
+
+def test_lexicon_index_survives_pickling(frame) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(frame))
+    text = "Selon un porte-parole, Microsoft dément avoir enfreint les conditions, mais Musk menace."
+    np.testing.assert_array_equal(copy.transform([text]), frame.transform([text]))
+    assert copy.transform([text]).any()
