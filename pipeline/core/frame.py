@@ -33,6 +33,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from pipeline.core.lexicon import LexiconIndex
+
 SIDES = ("twitter", "microsoft")
 ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill", "discredit", "say")
 #: Characters between an actor and the act it performs (about a dozen words).
@@ -57,8 +59,6 @@ _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*
 _INVERTED = re.compile(r"\s*[,(]")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
-#: Distinct candidate sets whose compiled alternation a :class:`LexiconIndex` keeps.
-COMPILED_MAX = 4096
 
 #: Columns that voice each side under LABELS.md §2 rule 1 (a claim takes the side of whoever makes it) and the
 #: writer's framing; their sums are the ``voices_<side>`` columns: two dense features whose weights a small
@@ -82,108 +82,8 @@ _VOICE_OF = {column: side for side, columns in VOICES.items() for column in colu
 
 
 
-def _alternation(patterns: Sequence[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
 
 
-def _group(name: str) -> str:
-    return re.sub(r"\W", "_", name)
-
-
-def _which(m: re.Match[str]) -> str:
-    """The name of the named group that matched (robust to capturing groups inside a lexicon pattern)."""
-    return next(k for k, v in m.groupdict().items() if v is not None)
-
-
-
-class LexiconIndex:
-    """Families of lexicon patterns, each run as one alternation, but only over the entries that can match.
-
-    A family maps group names to regular expressions: ``{"twitter": [...], "microsoft": [...]}``
-    behaves as ``(?P<twitter>p1|p2…)|(?P<microsoft>…)``, whose matches :meth:`find` returns
-    as ``(start, end, group)``.  Most entries need a literal string to match
-    (``\\baccus\\w*`` needs "accus", :func:`pipeline.core.rules.required_literals`);
-    :meth:`candidates` finds all of them in one Aho–Corasick pass over the text,
-    and :meth:`find` runs the alternation of the entries whose literal occurs (and of
-    those that have none), in their written order.  An entry that cannot match
-    changes nothing in a leftmost-first alternation, so the matches are exactly
-    those of the whole alternation, at a fraction of its cost.
-
-    Raises:
-        ValueError: an entry is not a valid regular expression (the message names its family and group).
-    """
-
-    def __init__(self, families: dict[str, dict[str, Sequence[str]]]) -> None:
-        from pipeline.core.rules import required_literals
-
-        self.families = families
-        self.entries: list[tuple[str, str, str]] = []  # (family, group, pattern), families in order
-        for family, groups in families.items():
-            for group, patterns in groups.items():
-                for pattern in patterns:
-                    try:
-                        re.compile(pattern)
-                    except re.error as exc:
-                        raise ValueError(f"frame lexicon: {family}/{group}: invalid regular expression "
-                                         f"{pattern!r}: {exc}") from None
-                    self.entries.append((family, group, pattern))
-        self.literals = [required_literals(pattern) for _, _, pattern in self.entries]
-        self._setup()
-
-    def _setup(self) -> None:
-        import ahocorasick
-
-        self._family_of = [family for family, _, _ in self.entries]
-        self._always = {family: frozenset(i for i, found in enumerate(self.literals)
-                                          if found is None and self.entries[i][0] == family)
-                        for family in self.families}
-        by_literal: dict[str, list[int]] = {}
-        for i, found in enumerate(self.literals):
-            for literal in found or ():
-                by_literal.setdefault(literal, []).append(i)
-        self._automaton = ahocorasick.Automaton()
-        for literal, ids in by_literal.items():
-            self._automaton.add_word(literal, tuple(ids))
-        if by_literal:
-            self._automaton.make_automaton()
-        self._compiled: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"families": self.families, "entries": self.entries, "literals": self.literals}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._setup()
-
-    def candidates(self, text: str) -> dict[str, tuple[int, ...]]:
-        """For each family, the entries that can match somewhere in ``text`` (or in any part of it), in order."""
-        found: set[int] = set()
-        if len(self._automaton):
-            for _, ids in self._automaton.iter(text):
-                found.update(ids)
-        by_family = {family: set(always) for family, always in self._always.items()}
-        for i in found:
-            by_family[self._family_of[i]].add(i)
-        return {family: tuple(sorted(ids)) for family, ids in by_family.items() if ids}
-
-    def find(self, family: str, text: str, candidates: dict[str, tuple[int, ...]]) -> list[tuple[int, int, str]]:
-        """The matches of ``family`` in ``text``: ``(start, end, group)``, left to right, not overlapping.
-
-        ``candidates`` comes from :meth:`candidates` on ``text`` or on a text that contains it.
-        """
-        ids = candidates.get(family)
-        if not ids:
-            return []
-        regex = self._compiled.get((family, ids))
-        if regex is None:
-            groups: dict[str, list[str]] = {}
-            for i in ids:
-                groups.setdefault(self.entries[i][1], []).append(self.entries[i][2])
-            regex = re.compile("|".join(f"(?P<{_group(g)}>{_alternation(p)})" for g, p in groups.items()))
-            if len(self._compiled) >= COMPILED_MAX:
-                self._compiled.clear()
-            self._compiled[(family, ids)] = regex
-        return [(m.start(), m.end(), _which(m)) for m in regex.finditer(text)]
 
 
 class FrameFeatures(BaseEstimator, TransformerMixin):
@@ -213,16 +113,24 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         if unknown:
             raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
                              f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
-        self.lexicon_ = LexiconIndex({
+        try:
+            self.lexicon_ = self._index(lex)
+        except ValueError as exc:
+            raise ValueError(f"frame lexicon: {exc}") from None
+        self.names_ = self._names()
+        self.index_ = {n: i for i, n in enumerate(self.names_)}
+        return self
+
+    @staticmethod
+    def _index(lex: dict[str, Any]) -> LexiconIndex:
+        """The lexicon's families: actors by side, acts by kind, and one family for each other section."""
+        return LexiconIndex({
             "actors": {side: lex["actors"][side] for side in SIDES if lex["actors"].get(side)},
             "acts": {act: lex["acts"][act] for act in ACTS if lex["acts"].get(act)},
             **{family: {family: lex[family]} for family in ("conditional", "attribution", "passive", "negation",
                                                             "subordinate")},
             **{f"weakens_{side}": {f"weakens_{side}": lex["framing"][f"weakens_{side}"]} for side in SIDES},
         })
-        self.names_ = self._names()
-        self.index_ = {n: i for i, n in enumerate(self.names_)}
-        return self
 
     @staticmethod
     def _names() -> list[str]:
