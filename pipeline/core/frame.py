@@ -21,6 +21,11 @@ allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
 named first.  Counts are capped at 3.
+
+The lexicon is matched through :class:`pipeline.core.lexicon.LexiconIndex`:
+each family (actors, acts, conditional …) as one alternation, run only over
+the entries whose literals occur in the sentence, with the same matches as
+the whole alternation.
 """
 
 from __future__ import annotations
