@@ -20,7 +20,9 @@ Microsoft"); its **object** is the nearest actor after it.  Columns count
 allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
-named first.  Counts are capped at 3.
+named first, and reciprocal or face-off expressions (``reciprocal``: "se
+renvoient la balle", "le bras de fer entre …"), where the two ``voices``
+columns are made equal (LABELS.md rule 3).  Counts are capped at 3.
 
 The lexicon is matched through :class:`pipeline.core.lexicon.LexiconIndex`:
 each family (actors, acts, conditional …) as one alternation, run only over
@@ -62,6 +64,8 @@ GOVERNED_WINDOW = 10
 _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*$")
 #: What follows a quotation whose speaker is named after it: "», a déclaré X", "», selon X", "» (X)".
 _INVERTED = re.compile(r"\s*[,(]")
+#: What may come between discrediting words and the actor they apply to ("le bluff de Musk").
+_GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -73,11 +77,11 @@ VOICES = {
                 "subject_microsoft_wrongdoing", "conditional_microsoft", "passive_microsoft",
                 "attributed_to_twitter", "quoted_twitter", "framing_weakens_microsoft",
                 "negated_subject_microsoft_deny", "negated_subject_microsoft_answer",
-                "subject_microsoft_discredit"),
+                "discredited_microsoft"),
     "microsoft": ("subject_microsoft_answer", "subject_microsoft_deny", "subject_microsoft_goodwill",
                   "negated_subject_microsoft_wrongdoing", "negated_subject_twitter_threaten",
                   "negated_subject_twitter_accuse", "attributed_to_microsoft", "quoted_microsoft",
-                  "framing_weakens_twitter", "subject_twitter_discredit"),
+                  "framing_weakens_twitter", "discredited_twitter"),
 }
 
 #: The writer's framing outweighs a claim it frames ("des procès qui ne se sont jamais concrétisés").
@@ -110,7 +114,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
         missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "subordinate",
-                                  "framing")
+                                  "reciprocal", "framing")
                    if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
@@ -133,17 +137,17 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             "actors": {side: lex["actors"][side] for side in SIDES if lex["actors"].get(side)},
             "acts": {act: lex["acts"][act] for act in ACTS if lex["acts"].get(act)},
             **{family: {family: lex[family]} for family in ("conditional", "attribution", "passive", "negation",
-                                                            "subordinate")},
+                                                            "subordinate", "reciprocal")},
             **{f"weakens_{side}": {f"weakens_{side}": lex["framing"][f"weakens_{side}"]} for side in SIDES},
         })
 
     @staticmethod
     def _names() -> list[str]:
         names = [f"{role}_{side}_{act}" for role in ("subject", "object", "negated_subject")
-                 for side in SIDES for act in ACTS]
+                 for side in SIDES for act in ACTS if act != "discredit"]
         names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "quoted", "mentions",
-                                                   "named_first", "framing_weakens") for side in SIDES]
-        names += ["conditional_any", "quotation", *[f"voices_{side}" for side in SIDES]]
+                                                   "named_first", "framing_weakens", "discredited") for side in SIDES]
+        names += ["conditional_any", "quotation", "reciprocal", *[f"voices_{side}" for side in SIDES]]
         return names
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -184,6 +188,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         actors = self.lexicon_.find("actors", text, hits)
         if actors:
             self._actors_and_acts(text, hits, actors, add)
+        reciprocal = len(self.lexicon_.find("reciprocal", text, hits))
+        row[index["reciprocal"]] = reciprocal
+        if reciprocal:  # both sides in one breath: neither is voiced more (rule 3)
+            voices = dict.fromkeys(SIDES, max(voices.values()))
         for side in SIDES:
             row[index[f"voices_{side}"]] = voices[side]
         return np.minimum(row, CAP)
@@ -213,6 +221,18 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 return None
             return found[0][2]
 
+        def discredited(start: int, end: int) -> str | None:
+            """Whom discrediting words apply to: an actor right after them ("le bluff de Musk", "coup de sang
+            d'Elon Musk"), else the nearest actor before that no preposition governs ("Musk, coutumier des
+            provocations"), else the first actor after them in the same clause."""
+            follows = _GENITIVE.match(text, end).end()  # type: ignore[union-attr]
+            found = next((a[2] for a in actors if a[0] == follows), None)
+            if found:
+                return found
+            free = [a for a in actors if a[1] <= start and start - a[1] <= WINDOW
+                    and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
+            return free[-1][2] if free else after(end, same_clause=True)
+
         def quoted_by(qs: int, qe: int) -> str | None:
             """Who says a quotation: the actor named after it ("», a dit X"), else the sentence's first subject."""
             first = next((a[2] for a in subjects if a[1] <= qs), None)
@@ -236,6 +256,12 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         denials: list[tuple[int, str]] = []
         previous_end = 0
         for start, end, act in acts:
+            if act == "discredit":  # the writer's words about a side, whoever is speaking
+                target = discredited(start, end)
+                if target:
+                    add(f"discredited_{target}", start)
+                previous_end = end
+                continue
             subject = speaker(start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
             if subject:

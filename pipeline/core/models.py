@@ -202,8 +202,11 @@ class FrameVote(_ProbaClassifier):
     (:class:`pipeline.core.frame.FrameFeatures`) sums what voices each side in
     its ``voices_twitter`` and ``voices_microsoft`` columns; where one is
     larger, that side's probability is raised to at least ``floor`` (the other
-    classes shrink in proportion).  Elsewhere, and where both sides are voiced
-    equally, the classifier decides alone.
+    classes shrink in proportion).  Where the sentence sets the two sides
+    against each other (its ``reciprocal`` column: "se renvoient la balle",
+    "le bras de fer entre …"), rule 3 applies and ``neutral`` is raised
+    instead.  Elsewhere, and where both sides are voiced equally, the
+    classifier decides alone.
 
     Args:
         model: the stance :class:`~sklearn.pipeline.Pipeline`, whose ``features``
@@ -224,23 +227,28 @@ class FrameVote(_ProbaClassifier):
         self.classes_ = self.model_.classes_
         names = list(self.model_.named_steps["features"].get_feature_names_out())
         voices = [f"frame__frame_voices_{side}" for side in SIDES]
-        missing = [v for v in voices if v not in names]
+        missing = [v for v in (*voices, "frame__frame_reciprocal") if v not in names]
         if missing:
             raise ValueError(f"FrameVote needs the frame features ({', '.join(missing)} not found); "
                              "set train.stance.use_frame_features: true or frame_vote_floor: 0")
         self.voices_columns_ = [names.index(v) for v in voices]
+        self.reciprocal_column_ = names.index("frame__frame_reciprocal")
         self.sides_ = [list(self.classes_).index(f"pro_{side}") for side in SIDES]
+        self.neutral_ = list(self.classes_).index("neutral")
         return self
 
     def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
         features = self.model_.named_steps["features"].transform(X)
         proba = np.array(self.model_.named_steps["classifier"].predict_proba(features), dtype=float)
-        voices = features[:, self.voices_columns_]
-        voices = np.asarray(voices.toarray() if hasattr(voices, "toarray") else voices)
-        for i, (twitter, microsoft) in enumerate(voices):
-            if twitter == microsoft:
+        columns = features[:, [*self.voices_columns_, self.reciprocal_column_]]
+        columns = np.asarray(columns.toarray() if hasattr(columns, "toarray") else columns)
+        for i, (twitter, microsoft, reciprocal) in enumerate(columns):
+            if reciprocal:
+                side = self.neutral_
+            elif twitter == microsoft:
                 continue
-            side = self.sides_[0] if twitter > microsoft else self.sides_[1]
+            else:
+                side = self.sides_[0] if twitter > microsoft else self.sides_[1]
             if proba[i, side] < self.floor:
                 rest = proba[i].sum() - proba[i, side]
                 proba[i] *= (1.0 - self.floor) / rest if rest > 0 else 0.0

@@ -103,9 +103,36 @@ def test_what_a_concessive_clause_voices_does_not_count(frame) -> None:
 
 
 def test_discrediting_language_voices_the_other_side(frame) -> None:
-    assert columns(frame, "Musk et son éternel bluff")["subject_twitter_discredit"] == 1
+    assert columns(frame, "Musk et son éternel bluff")["discredited_twitter"] == 1
     assert voices(frame, "Musk et son éternel bluff") == (0, 1)
     assert voices(frame, "Microsoft et sa langue de bois") == (1, 0)
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Nouveau coup de sang d'Elon Musk contre Microsoft", "twitter"),  # the actor right after: "de X"
+    ("Microsoft dénonce le bluff de Musk", "twitter"),  # right after wins over the actor before
+    ("La menace de Musk relève surtout de la posture.", "twitter"),  # nearest before, even as an object
+    ("Un effet d'annonce de plus pour Microsoft", "microsoft"),  # none before: first after, same clause
+])
+def test_discrediting_words_apply_to_the_actor_they_are_about(frame, text: str, target: str) -> None:
+    c = columns(frame, text)
+    assert c.get(f"discredited_{target}") == 1
+    assert not any(k.startswith("discredited_") and not k.endswith(target) for k in c)
+
+
+def test_a_denial_that_carries_its_own_negation_is_not_negated(frame) -> None:
+    assert voices(frame, "Chez Microsoft, on assure n'avoir rien à se reprocher.") == (0, 1)
+
+
+def test_not_ruling_out_a_lawsuit_is_a_threat(frame) -> None:
+    c = columns(frame, "Le milliardaire n'exclut pas des poursuites judiciaires contre Microsoft.")
+    assert c.get("subject_twitter_threaten", 0) >= 1
+    assert "negated_subject_twitter_threaten" not in c
+    assert voices(frame, "Le milliardaire n'exclut pas des poursuites judiciaires contre Microsoft.") == (1, 0)
+
+
+def test_the_letter_speaks_for_twitter(frame) -> None:
+    assert columns(frame, "Selon la lettre, Microsoft a dépassé les limites.")["attributed_to_twitter"] == 1
 
 
 def test_the_writer_framing_outweighs_the_claim_it_frames(frame) -> None:
@@ -171,6 +198,30 @@ def test_frame_vote_raises_the_voiced_side_only(stance_pipeline, frame, floor: f
             others = [k for k in range(len(classes)) if k != j]
             if base[i, j] < floor:  # the other classes keep their proportions
                 assert out[i, others[0]] * base[i, others[1]] == pytest.approx(out[i, others[1]] * base[i, others[0]])
+
+
+@pytest.mark.parametrize("text", [
+    "Le bras de fer entre Microsoft et le réseau social se durcit.",
+    "Musk accuse, Microsoft dément : les deux groupes se renvoient la balle.",
+    "Twitter and Microsoft traded accusations on Friday.",
+])
+def test_a_reciprocal_sentence_voices_neither_side_more(frame, text: str) -> None:
+    c = columns(frame, text)
+    assert c["reciprocal"] == 1
+    t, m = voices(frame, text)
+    assert t == m
+
+
+def test_frame_vote_raises_neutral_where_the_sides_are_set_against_each_other(stance_pipeline) -> None:
+    X, y = _records([t for t, _ in TRAIN]), [lab for _, lab in TRAIN]
+    vote = FrameVote(stance_pipeline, floor=0.9).fit(X, y)
+    test = _records(["Twitter accuse Microsoft, et les deux groupes se renvoient la balle.",
+                     "Twitter accuse Microsoft."])
+    out = vote.predict_proba(test)
+    neutral, twitter = list(vote.classes_).index("neutral"), list(vote.classes_).index("pro_twitter")
+    assert out[0, neutral] >= 0.9
+    assert vote.predict(test).tolist() == ["neutral", "pro_twitter"]
+    assert out[1, twitter] >= 0.9
 
 
 def test_frame_vote_without_frame_features_says_what_to_change() -> None:

@@ -1,0 +1,24 @@
+"""Every entry of the frame lexicon (configs/frame_fr.yaml) has checklist cases (issue: "every lexicon
+entry and pattern group has checklist cases").
+
+An entry that no checklist line exercises is an entry whose effect nobody measures: this test names it,
+so that whoever adds an entry also writes a dev case for it (checklist/dev/stance.jsonl).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.core.bundle import load_yaml
+from pipeline.core.checklist import load_checklist
+from pipeline.core.frame import FrameFeatures
+from pipeline.params import load_params
+
+
+def test_every_frame_lexicon_entry_fires_on_some_checklist_line() -> None:
+    frame = FrameFeatures(load_yaml(load_params().train.frame_file)).fit([])
+    texts = [c.text.lower().replace("’", "'") for c in load_checklist()]
+    assert len(texts) > 1000  # both parts, stance sentences and page lines
+    missing = [f"{family}/{group}: {pattern}" for family, group, pattern in frame.lexicon_.entries
+               if not any(re.search(pattern, t) for t in texts)]
+    assert not missing, "frame lexicon entries with no checklist case:\n" + "\n".join(missing)
