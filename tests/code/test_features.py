@@ -96,17 +96,23 @@ def test_saved_vectoriser_keeps_its_vocabulary_and_output() -> None:
     _assert_same(fast.transform(TRAIN), loaded.transform(TRAIN))
 
 
-def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list[dict]) -> None:
+def _plain_cue_counts(cues: CueFeatures, text: str) -> list[float]:
+    """The cue counts without the lexicon index: each group's whole alternation, run on every text."""
     import math
+    import re
 
+    return [math.log1p(len(re.findall("|".join(f"(?:{p})" for p in cues.cues[g]), text.lower())))
+            for g in cues.groups_]
+
+
+def test_cue_counts_with_prefilter_equal_plain_regex_counts(seed_sentences: list[dict]) -> None:
     from pipeline.core.bundle import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
-    assert any(p is not None for p in cues.literals_)  # the prefilter is in use
+    assert any(found is not None for found in cues.index_.literals)  # the prefilter is in use
     texts = [row["text"] for row in seed_sentences] + ["Pas de commentaire ?", "N'a pas répondu", "", "IA et OpenAI"]
     for text in texts:
-        plain = [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
-        assert cues._counts(text) == plain, text
+        assert cues._counts(text) == _plain_cue_counts(cues, text), text
 
 
 _CUE_PIECES = st.sampled_from([
@@ -119,12 +125,10 @@ _CUE_PIECES = st.sampled_from([
 @settings(max_examples=300, deadline=None)
 @given(text=st.lists(_CUE_PIECES, max_size=15).map("".join))
 def test_cue_prefilter_never_changes_a_count(text: str) -> None:
-    import math
-
     from pipeline.core.bundle import load_yaml
 
     cues = CueFeatures(load_yaml("configs/cues.yaml"), quote_context=False).fit([])
-    assert cues._counts(text) == [math.log1p(len(p.findall(text.lower()))) for p in cues.patterns_]
+    assert cues._counts(text) == _plain_cue_counts(cues, text)
 
 
 def test_token_cache_stays_bounded_and_results_stay_exact(monkeypatch: pytest.MonkeyPatch) -> None:
