@@ -8,7 +8,9 @@ names and verbs they have seen; these features generalise over the lexicons of
 
 * **actors**: Twitter's side (Twitter, X, Musk, le milliardaire, l'avocat, Spiro,
   le réseau social …) and Microsoft's (Microsoft, la firme de Redmond,
-  l'éditeur de Windows, Nadella, Bing, Xbox …);
+  l'éditeur de Windows, Nadella, Bing, Xbox …), matched on the lower-cased
+  sentence, plus ``actors_cased`` matched as written ("X" alone is Twitter;
+  "Xbox Series X" and "X.AI" are not);
 * **acts**: accuse, threaten, demand, answer, deny, goodwill, say.
 
 For every act found in a sentence, its **subject** is the nearest actor before
@@ -124,6 +126,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                              f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
         try:
             self.lexicon_ = self._index(lex)
+            self.cased_ = LexiconIndex({"actors_cased": {side: lex.get("actors_cased", {}).get(side) or []
+                                                         for side in SIDES}})
         except ValueError as exc:
             raise ValueError(f"frame lexicon: {exc}") from None
         self.names_ = self._names()
@@ -165,10 +169,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             spans.append((begin, stop))
         return spans
 
-    def _row(self, text: str) -> np.ndarray:
+    def _row(self, original: str) -> np.ndarray:
         row = np.zeros(len(self.names_))
         index = self.index_
-        text = text.lower().replace("’", "'").replace("`", "'").replace("ʼ", "'")
+        text = original.lower().replace("’", "'").replace("`", "'").replace("ʼ", "'")
         hits = self.lexicon_.candidates(text)
         subordinate = self._subordinate(text, hits)
         voices = dict.fromkeys(SIDES, 0.0)
@@ -186,6 +190,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         row[index["conditional_any"]] = len(self.lexicon_.find("conditional", text, hits))
         row[index["quotation"]] = float("«" in text or "\"" in text)
         actors = self.lexicon_.find("actors", text, hits)
+        if len(original) == len(text):  # same offsets: the case-sensitive actors ("X") can join the others
+            cased = self.cased_.find("actors_cased", original, self.cased_.candidates(original))
+            if cased:
+                actors = sorted(actors + [a for a in cased if not any(b[0] < a[1] and a[0] < b[1] for b in actors)])
         if actors:
             self._actors_and_acts(text, hits, actors, add)
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits))

@@ -120,9 +120,15 @@ class Pattern:
     run at all when the text contains one of its :func:`required_literals`.
     """
 
-    regex: re.Pattern[str]
+    source: str
     on_lower: bool
     literals: tuple[str, ...] | None = None
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: a model loads with dozens of rules, and a text runs only those whose
+        literals it contains."""
+        return re.compile(self.source, 0 if self.on_lower else re.IGNORECASE)
 
     def matches(self, text: str, lowered: str, whole: bool) -> bool:
         if not self.on_lower:
@@ -198,16 +204,14 @@ def _cached_literals(source: str) -> tuple[str, ...] | None:
 
 def _compile(name: str, source: str, literals: Mapping[str, Sequence[str] | None]) -> Pattern:
     on_lower = _lower_case_safe(source)
+    if source in literals:  # a saved model's rule: checked, and its literals worked out, when it was saved
+        known = literals[source]
+        return Pattern(source, on_lower, None if known is None or not on_lower else tuple(known))
     try:
-        regex = re.compile(source, 0 if on_lower else re.IGNORECASE)
+        re.compile(source, 0 if on_lower else re.IGNORECASE)
     except re.error as exc:
         raise ValueError(f"rule {name!r}: invalid regular expression: {exc}") from None
-    if not on_lower:
-        return Pattern(regex, False, None)
-    if source in literals:  # worked out when the model was saved
-        known = literals[source]
-        return Pattern(regex, True, None if known is None else tuple(known))
-    return Pattern(regex, True, _cached_literals(source))
+    return Pattern(source, on_lower, _cached_literals(source) if on_lower else None)
 
 
 class RuleSet:
@@ -255,8 +259,8 @@ class RuleSet:
     def __getstate__(self) -> dict[str, Any]:
         # A saved model keeps the rules as written (compiled on load) and their required literals
         # (working them out parses every pattern: a few ms each, on predict()'s cold start).
-        patterns = [p for r in self.rules for p in (r.pattern, r.previous) if p is not None and p.on_lower]
-        return {"spec": self.spec, "literals": {p.regex.pattern: p.literals for p in patterns}}
+        patterns = [p for r in self.rules for p in (r.pattern, r.previous) if p is not None]
+        return {"spec": self.spec, "literals": {p.source: p.literals for p in patterns}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Compiled again on load, with the literals saved beside the rules; the vote memo starts empty and

@@ -131,6 +131,17 @@ def test_not_ruling_out_a_lawsuit_is_a_threat(frame) -> None:
     assert voices(frame, "Le milliardaire n'exclut pas des poursuites judiciaires contre Microsoft.") == (1, 0)
 
 
+@pytest.mark.parametrize("text, twitter", [
+    ("Pourquoi X réclame-t-il des comptes à Microsoft ?", 1),
+    ("X et Microsoft se renvoient la balle.", 1),
+    ("Xbox Series X|S, Xbox One", 0),  # the console, not the network
+    ("X.AI, la nouvelle société d'IA", 0),  # Musk's AI company
+    ("Un rapport de 3 x 4 pages", 0),  # a lower-case x
+])
+def test_x_alone_is_twitter_only_when_written_as_a_name(frame, text: str, twitter: int) -> None:
+    assert columns(frame, text).get("mentions_twitter", 0) == twitter
+
+
 def test_the_letter_speaks_for_twitter(frame) -> None:
     assert columns(frame, "Selon la lettre, Microsoft a dépassé les limites.")["attributed_to_twitter"] == 1
 

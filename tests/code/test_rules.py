@@ -83,3 +83,22 @@ def test_required_literals_follow_groups_of_literals() -> None:
     assert required_literals(r"\b" + "".join(f"({p})" for p in pairs) + "x") == tuple(expected)  # 64 at most
     assert required_literals(r"(?:ab|)c") == ("c",)  # matches start with "abc" or "c": both contain "c"
     assert required_literals(r"(?:ab|)") is None  # the empty match: no literal to look for
+
+
+def test_a_loaded_rule_set_compiles_its_patterns_on_first_use_and_votes_the_same(seed_sentences: list[dict]) -> None:
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(RULES))
+    patterns = [p for r in loaded.rules for p in (r.pattern, r.previous) if p is not None]
+    assert patterns and not any("regex" in vars(p) for p in patterns)  # nothing compiled on load
+    previous = ""
+    for row in seed_sentences:
+        assert loaded.boilerplate_votes(row["text"], previous) == RULES.boilerplate_votes(row["text"], previous)
+        assert loaded.stance(row["text"]) == RULES.stance(row["text"])
+        previous = row["text"]
+    assert any("regex" in vars(p) for p in patterns)
+
+
+def test_an_invalid_rule_is_refused_when_the_rules_are_read() -> None:
+    with pytest.raises(ValueError, match=r"rule 'broken': invalid regular expression"):
+        RuleSet({"boilerplate": [{"name": "broken", "search": "(publicité"}]})

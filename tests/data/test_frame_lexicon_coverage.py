@@ -17,8 +17,11 @@ from pipeline.params import load_params
 
 def test_every_frame_lexicon_entry_fires_on_some_checklist_line() -> None:
     frame = FrameFeatures(load_yaml(load_params().train.frame_file)).fit([])
-    texts = [c.text.lower().replace("’", "'") for c in load_checklist()]
+    written = [c.text for c in load_checklist()]
+    texts = [t.lower().replace("’", "'") for t in written]
     assert len(texts) > 1000  # both parts, stance sentences and page lines
     missing = [f"{family}/{group}: {pattern}" for family, group, pattern in frame.lexicon_.entries
                if not any(re.search(pattern, t) for t in texts)]
+    missing += [f"{family}/{group}: {pattern}" for family, group, pattern in frame.cased_.entries
+                if not any(re.search(pattern, t) for t in written)]  # case-sensitive: the text as written
     assert not missing, "frame lexicon entries with no checklist case:\n" + "\n".join(missing)
