@@ -13,7 +13,7 @@ neighbours, headline).  Keeping records as plain dicts (no pandas) keeps
 * :class:`CachedTfidfVectorizer`: ``TfidfVectorizer`` whose ``transform``
   looks terms up once per distinct token (same matrix, several times faster);
 * :class:`PageFeatures`: position, length, shape, date/time patterns,
-  capitalisation, similarity to the headline, the neighbours' shape, and the
+  capitalisation, the headline (found after the top furniture, :func:`find_headline`) and similarity to it, the neighbours' shape, and the
   labelling-rule votes (boilerplate model);
 * :class:`CueFeatures`: counts of attribution and framing cues from
   ``configs/cues.yaml`` (stance model).
@@ -55,7 +55,8 @@ class SentenceRecord(TypedDict, total=False):
     prev_text: str
     next_text: str
     prev_same_line: bool
-    headline: str  # the article's first sentence
+    headline: str  # the article's headline (:func:`find_headline`)
+    is_headline: bool
     topic_share: float
     cohesion: float
     block_headlines: float  # share of the neighbouring lines that look like headlines (no final punctuation)
@@ -110,7 +111,8 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     per_line: dict[int, int] = {}
     for line in lines:
         per_line[line] = per_line.get(line, 0) + 1
-    headline = texts[0] if texts else ""
+    head = find_headline(texts, lines)
+    headline = texts[head] if texts else ""
     words = [_content_words(t) for t in texts]
     spread: dict[str, int] = {}
     for ws in words:
@@ -136,10 +138,37 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "next_text": texts[i + 1] if i + 1 < n else "",
                 "prev_same_line": i > 0 and lines[i - 1] == line,
                 "headline": headline,
+                "is_headline": i == head,
                 **blocks[line],
             }
         )
     return records
+
+
+_MENU_MARK = re.compile(r"[|›»>/·•▾]|^(?:par|by|publié|mis à jour|le \d+)\b", re.I)
+
+
+def find_headline(texts: Sequence[str], lines: Sequence[int]) -> int:
+    """Index of the page's headline: the last headline-like sentence before its first prose line.
+
+    A scraped page often opens with furniture (menus, breadcrumbs, a cookie
+    prompt), so the first sentence is not the headline.  Headline-like: alone
+    on its line, 4–25 words, starts with a capital letter, no final full stop,
+    no menu separator and not a byline or a date.  Prose: 12 words or more,
+    ending with sentence punctuation.  Falls back to the first sentence.
+    """
+    per_line: dict[int, int] = {}
+    for line in lines:
+        per_line[line] = per_line.get(line, 0) + 1
+    candidate = None
+    for i, (text, line) in enumerate(zip(texts, lines)):
+        n_words = len(_WORD.findall(text))
+        if n_words >= 12 and _END_PUNCT.search(text):
+            break
+        if (per_line[line] == 1 and 4 <= n_words <= 25 and text[:1].isupper() and not text.rstrip().endswith(".")
+                and not _MENU_MARK.search(text)):
+            candidate = i
+    return candidate if candidate is not None else 0
 
 
 def _block_shapes(texts: Sequence[str], lines: Sequence[int]) -> dict[int, dict[str, float]]:
@@ -505,7 +534,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         """One name per column of :meth:`transform`, in order."""
         check_is_fitted(self, "rules_")
         names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
-        names += ["is_first_sentence", "alone_on_its_line", "log_sentences_on_line", "same_line_as_previous",
+        names += ["is_first_sentence", "is_headline", "alone_on_its_line", "log_sentences_on_line", "same_line_as_previous",
                   "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated",
                   "neighbour_rule_votes",
                   *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
@@ -534,7 +563,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 neighbour_votes = float(bool(prev and self.rules_.boilerplate(prev))) + float(
                     bool(nxt and self.rules_.boilerplate(nxt))
                 )
-            if r["index"]:
+            if not r.get("is_headline", r["index"] == 0):
                 hw = headline_words.get(r["headline"])
                 if hw is None:
                     hw = headline_words[r["headline"]] = set(_WORD.findall(strip_accents(r["headline"])))
@@ -546,6 +575,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
             row = [
                 *position,
                 1.0 if r["index"] == 0 else 0.0,
+                1.0 if r.get("is_headline", r["index"] == 0) else 0.0,
                 1.0 if r["line_sentences"] == 1 else 0.0,
                 math.log1p(r["line_sentences"]),
                 1.0 if r["prev_same_line"] else 0.0,

@@ -22,7 +22,8 @@ from pipeline import config
 #: 2: typed params (``predict`` section with the boilerplate threshold), deterministic manifest.
 #: 3: the segmenter stores its final abbreviations, company forms, names and sentence starters.
 #: 4: the frame features keep their lexicon as a LexiconIndex (literals for a one-pass prefilter).
-BUNDLE_FORMAT = 4
+#: 5: the page features have an ``is_headline`` column (the headline found after the top furniture).
+BUNDLE_FORMAT = 5
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -139,3 +139,26 @@ def test_token_cache_stays_bounded_and_results_stay_exact(monkeypatch: pytest.Mo
     texts = [f"mot{i} autre{i} Microsoft a refusé de payer" for i in range(40)]
     _assert_same(slow.transform(texts), fast.transform(texts))
     assert len(fast.__dict__["_token_cache"]) <= 10
+
+
+def test_the_headline_is_found_after_the_top_furniture() -> None:
+    from pipeline.core.features import context_records, find_headline
+
+    page = ["Accueil | Tech | Jeux", "Le Vigilant / Économie / Numérique",
+            "Colmar : la fête du vin ouvre ses portes", "Par Marion Lecerf", "Le 19 mai 2023 à 9 h 58",
+            "La manifestation s'installe pour trois jours au parc des expositions, avec des concerts chaque soir.",
+            "Lire aussi : un autre titre sans point final"]
+    lines = list(range(len(page)))
+    assert find_headline(page, lines) == 2
+    records = context_records(page, lines, len(page))
+    assert [r["is_headline"] for r in records] == [i == 2 for i in range(len(page))]
+    assert all(r["headline"] == page[2] for r in records)
+
+
+def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the_headline() -> None:
+    from pipeline.core.features import find_headline
+
+    prose = "Microsoft a indiqué qu'il examinerait les questions posées par le cabinet d'avocats de Twitter."
+    assert find_headline([prose, "Une deuxième phrase."], [0, 1]) == 0
+    assert find_headline(["Menu", "Rechercher", prose], [0, 1, 2]) == 0  # too short to be headlines
+    assert find_headline([], []) == 0
