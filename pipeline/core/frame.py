@@ -22,7 +22,9 @@ Microsoft"); its **object** is the nearest actor after it.  Columns count
 allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
-named first, and reciprocal or face-off expressions (``reciprocal``: "se
+named first, a claim whose speaker closes the sentence ("…, soutient
+l'avocat.": ``claimed_by_<side>``, voicing that side), and reciprocal or
+face-off expressions (``reciprocal``: "se
 renvoient la balle", "le bras de fer entre …"), where the two ``voices``
 columns are made equal (LABELS.md rule 3).  Counts are capped at 3.
 
@@ -68,6 +70,8 @@ _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*
 _INVERTED = re.compile(r"\s*[,(]")
 #: What may come between discrediting words and the actor they apply to ("le bluff de Musk").
 _GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
+#: What may follow a closing "…, a affirmé X": the speaker and the end of the sentence.
+_CLOSING_ATTRIBUTION = re.compile(r"[^,;:.!?«»]{0,60}[.!?…]?\s*$")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -76,12 +80,12 @@ CAP = 3.0
 #: training set can learn, where the detailed columns are too sparse.
 VOICES = {
     "twitter": ("subject_twitter_accuse", "subject_twitter_threaten", "subject_twitter_demand",
-                "subject_microsoft_wrongdoing", "conditional_microsoft", "passive_microsoft",
+                "subject_microsoft_wrongdoing", "conditional_microsoft", "passive_microsoft", "claimed_by_twitter",
                 "attributed_to_twitter", "quoted_twitter", "framing_weakens_microsoft",
                 "negated_subject_microsoft_deny", "negated_subject_microsoft_answer",
                 "discredited_microsoft"),
     "microsoft": ("subject_microsoft_answer", "subject_microsoft_deny", "subject_microsoft_goodwill",
-                  "negated_subject_microsoft_wrongdoing", "negated_subject_twitter_threaten",
+                  "claimed_by_microsoft", "negated_subject_microsoft_wrongdoing", "negated_subject_twitter_threaten",
                   "negated_subject_twitter_accuse", "attributed_to_microsoft", "quoted_microsoft",
                   "framing_weakens_twitter", "discredited_twitter"),
 }
@@ -150,7 +154,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         names = [f"{role}_{side}_{act}" for role in ("subject", "object", "negated_subject")
                  for side in SIDES for act in ACTS if act != "discredit"]
         names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "quoted", "mentions",
-                                                   "named_first", "framing_weakens", "discredited") for side in SIDES]
+                                                   "named_first", "framing_weakens", "discredited", "claimed_by") for side in SIDES]
         names += ["conditional_any", "quotation", "reciprocal", *[f"voices_{side}" for side in SIDES]]
         return names
 
@@ -271,6 +275,12 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 previous_end = end
                 continue
             subject = speaker(start)
+            if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
+                    and re.search(r",\s*(?:\w+\s+){0,2}$", text[max(0, start - 20):start])
+                    and not any(start - 20 <= a[0] < start for a in actors)
+                    and after(end, 40, same_clause=True) == subject):  # the speaker is named after the verb
+                # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).
+                add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").

@@ -142,6 +142,22 @@ def test_x_alone_is_twitter_only_when_written_as_a_name(frame, text: str, twitte
     assert columns(frame, text).get("mentions_twitter", 0) == twitter
 
 
+@pytest.mark.parametrize("text, side", [
+    ("Aucune autorisation n'a été demandée pour ces usages, soutient l'avocat de Twitter.", "twitter"),
+    ("Les accès respectaient les conditions de l'époque, affirme Microsoft.", "microsoft"),
+])
+def test_a_closing_attribution_gives_the_whole_claim_to_its_speaker(frame, text: str, side: str) -> None:
+    c = columns(frame, text)
+    assert c["claimed_by_" + side] == 1
+    other = "microsoft" if side == "twitter" else "twitter"
+    assert c.get("voices_" + side, 0) > c.get("voices_" + other, 0)
+
+
+def test_an_attribution_that_does_not_close_the_sentence_claims_nothing(frame) -> None:
+    c = columns(frame, "Microsoft, affirme-t-on à Redmond, a respecté les conditions, et Twitter conteste.")
+    assert not any(k.startswith("claimed_by_") for k in c)
+
+
 def test_the_letter_speaks_for_twitter(frame) -> None:
     assert columns(frame, "Selon la lettre, Microsoft a dépassé les limites.")["attributed_to_twitter"] == 1
 
