@@ -13,7 +13,8 @@ neighbours, headline).  Keeping records as plain dicts (no pandas) keeps
 * :class:`CachedTfidfVectorizer`: ``TfidfVectorizer`` whose ``transform``
   looks terms up once per distinct token (same matrix, several times faster);
 * :class:`PageFeatures`: position, length, shape, date/time patterns,
-  capitalisation, the headline (found after the top furniture, :func:`find_headline`) and similarity to it, the neighbours' shape, and the
+  capitalisation, the headline (found after the top furniture,
+  :func:`find_headline`) and similarity to it, the neighbours' shape, and the
   labelling-rule votes (boilerplate model);
 * :class:`CueFeatures`: counts of attribution and framing cues from
   ``configs/cues.yaml`` (stance model).
@@ -25,7 +26,8 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, TypedDict
@@ -111,7 +113,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     per_line: dict[int, int] = {}
     for line in lines:
         per_line[line] = per_line.get(line, 0) + 1
-    head = find_headline(texts, lines)
+    head = find_headline(texts, lines, per_line)
     headline = texts[head] if texts else ""
     words = [_content_words(t) for t in texts]
     spread: dict[str, int] = {}
@@ -148,7 +150,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
 _MENU_MARK = re.compile(r"[|›»>/·•▾]|^(?:par|by|publié|mis à jour|le \d+)\b", re.I)
 
 
-def find_headline(texts: Sequence[str], lines: Sequence[int]) -> int:
+def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[int, int] | None = None) -> int:
     """Index of the page's headline: the last headline-like sentence before its first prose line.
 
     A scraped page often opens with furniture (menus, breadcrumbs, a cookie
@@ -156,10 +158,10 @@ def find_headline(texts: Sequence[str], lines: Sequence[int]) -> int:
     on its line, 4–25 words, starts with a capital letter, no final full stop,
     no menu separator and not a byline or a date.  Prose: 12 words or more,
     ending with sentence punctuation.  Falls back to the first sentence.
+    ``per_line`` (sentences on each line) is counted from ``lines`` unless given.
     """
-    per_line: dict[int, int] = {}
-    for line in lines:
-        per_line[line] = per_line.get(line, 0) + 1
+    if per_line is None:
+        per_line = Counter(lines)
     candidate = None
     for i, (text, line) in enumerate(zip(texts, lines)):
         n_words = len(_WORD.findall(text))
@@ -534,8 +536,8 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         """One name per column of :meth:`transform`, in order."""
         check_is_fitted(self, "rules_")
         names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
-        names += ["is_first_sentence", "is_headline", "alone_on_its_line", "log_sentences_on_line", "same_line_as_previous",
-                  "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated",
+        names += ["is_first_sentence", "is_headline", "alone_on_its_line", "log_sentences_on_line",
+                  "same_line_as_previous", "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated",
                   "neighbour_rule_votes",
                   *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
                   "log_next_chars", "next_ends_with_punctuation"]
@@ -563,7 +565,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 neighbour_votes = float(bool(prev and self.rules_.boilerplate(prev))) + float(
                     bool(nxt and self.rules_.boilerplate(nxt))
                 )
-            if not r.get("is_headline", r["index"] == 0):
+            if not r["is_headline"]:
                 hw = headline_words.get(r["headline"])
                 if hw is None:
                     hw = headline_words[r["headline"]] = set(_WORD.findall(strip_accents(r["headline"])))
@@ -575,7 +577,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
             row = [
                 *position,
                 1.0 if r["index"] == 0 else 0.0,
-                1.0 if r.get("is_headline", r["index"] == 0) else 0.0,
+                1.0 if r["is_headline"] else 0.0,
                 1.0 if r["line_sentences"] == 1 else 0.0,
                 math.log1p(r["line_sentences"]),
                 1.0 if r["prev_same_line"] else 0.0,

@@ -24,9 +24,9 @@ accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
 named first, a claim whose speaker closes the sentence ("…, soutient
 l'avocat.": ``claimed_by_<side>``, voicing that side), and reciprocal or
-face-off expressions (``reciprocal``: "se
-renvoient la balle", "le bras de fer entre …"), where the two ``voices``
-columns are made equal (LABELS.md rule 3).  Counts are capped at 3.
+face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
+fer entre …"), where the two ``voices`` columns are made equal (LABELS.md
+rule 3).  Counts are capped at 3.
 
 The lexicon is matched through :class:`pipeline.core.lexicon.LexiconIndex`:
 each family (actors, acts, conditional …) as one alternation, run only over
@@ -68,6 +68,13 @@ GOVERNED_WINDOW = 10
 _GOVERNED = re.compile(r"\b(?:par|à|au|aux|avec|contre|pour|sur|vers|envers)\s*$")
 #: What follows a quotation whose speaker is named after it: "», a déclaré X", "», selon X", "» (X)".
 _INVERTED = re.compile(r"\s*[,(]")
+#: Characters before a verb of saying searched for the inverted form ("…, a déclaré X"), and after it for X.
+INVERTED_WINDOW = 20
+INVERTED_SPEAKER_WINDOW = 40
+#: The end of the text before a verb in the inverted form: a closing quote or a comma, then up to two words.
+_INVERTED_BEFORE = re.compile(r"[»,]\s*(?:\w+\s+){0,2}$")
+#: The same, after a comma only ("…, soutient l'avocat."), for a speaker who closes the sentence.
+_COMMA_BEFORE = re.compile(r",\s*(?:\w+\s+){0,2}$")
 #: What may come between discrediting words and the actor they apply to ("le bluff de Musk").
 _GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
 #: What may follow a closing "…, a affirmé X": the speaker and the end of the sentence.
@@ -96,11 +103,6 @@ FRAMING_WEIGHT = 2
 _VOICE_OF = {column: side for side, columns in VOICES.items() for column in columns}
 
 
-
-
-
-
-
 class FrameFeatures(BaseEstimator, TransformerMixin):
     """Counts of who-does-what in a sentence record's ``text`` (see the module docstring).
 
@@ -124,14 +126,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                    if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
-        unknown = sorted(set(lex["actors"]) - set(SIDES)) + sorted(set(lex["acts"]) - set(ACTS))
+        cased = lex.get("actors_cased") or {}
+        unknown = (sorted((set(lex["actors"]) | set(cased)) - set(SIDES)) + sorted(set(lex["acts"]) - set(ACTS)))
         if unknown:
             raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
                              f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
         try:
             self.lexicon_ = self._index(lex)
-            self.cased_ = LexiconIndex({"actors_cased": {side: lex.get("actors_cased", {}).get(side) or []
-                                                         for side in SIDES}})
+            self.cased_ = LexiconIndex({"actors_cased": {side: cased.get(side) or [] for side in SIDES}})
         except ValueError as exc:
             raise ValueError(f"frame lexicon: {exc}") from None
         self.names_ = self._names()
@@ -153,8 +155,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def _names() -> list[str]:
         names = [f"{role}_{side}_{act}" for role in ("subject", "object", "negated_subject")
                  for side in SIDES for act in ACTS if act != "discredit"]
-        names += [f"{kind}_{side}" for kind in ("conditional", "passive", "attributed_to", "quoted", "mentions",
-                                                   "named_first", "framing_weakens", "discredited", "claimed_by") for side in SIDES]
+        kinds = ("conditional", "passive", "attributed_to", "quoted", "mentions", "named_first", "framing_weakens",
+                 "discredited", "claimed_by")
+        names += [f"{kind}_{side}" for kind in kinds for side in SIDES]
         names += ["conditional_any", "quotation", "reciprocal", *[f"voices_{side}" for side in SIDES]]
         return names
 
@@ -256,9 +259,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             for qs, qe in quotes:
                 if qs <= pos < qe:
                     return quoted_by(qs, qe)
-            inverted = re.search(r"[»,]\s*(?:\w+\s+){0,2}$", text[max(0, pos - 20):pos])
-            if inverted and after(pos, 40):
-                return after(pos, 40)
+            if _INVERTED_BEFORE.search(text[max(0, pos - INVERTED_WINDOW):pos]):
+                named_after = after(pos, INVERTED_SPEAKER_WINDOW)
+                if named_after:
+                    return named_after
             return before(pos)
 
         for qs, qe in quotes:
@@ -276,9 +280,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 continue
             subject = speaker(start)
             if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
-                    and re.search(r",\s*(?:\w+\s+){0,2}$", text[max(0, start - 20):start])
-                    and not any(start - 20 <= a[0] < start for a in actors)
-                    and after(end, 40, same_clause=True) == subject):  # the speaker is named after the verb
+                    and _COMMA_BEFORE.search(text[max(0, start - INVERTED_WINDOW):start])
+                    and not any(start - INVERTED_WINDOW <= a[0] < start for a in actors)
+                    and after(end, INVERTED_SPEAKER_WINDOW, same_clause=True) == subject):  # named after the verb
                 # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).
                 add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object

@@ -70,9 +70,7 @@ class LexiconIndex:
         import ahocorasick
 
         self._family_of = [family for family, _, _ in self.entries]
-        self._always = {family: frozenset(i for i, found in enumerate(self.literals)
-                                          if found is None and self.entries[i][0] == family)
-                        for family in self.families}
+        self._always = frozenset(i for i, found in enumerate(self.literals) if found is None)
         by_literal: dict[str, list[int]] = {}
         for i, found in enumerate(self.literals):
             for literal in found or ():
@@ -93,14 +91,14 @@ class LexiconIndex:
 
     def candidates(self, text: str) -> dict[str, tuple[int, ...]]:
         """For each family, the entries that can match somewhere in ``text`` (or in any part of it), in order."""
-        found: set[int] = set()
+        found = set(self._always)
         if len(self._automaton):
             for _, ids in self._automaton.iter(text):
                 found.update(ids)
-        by_family = {family: set(always) for family, always in self._always.items()}
-        for i in found:
-            by_family[self._family_of[i]].add(i)
-        return {family: tuple(sorted(ids)) for family, ids in by_family.items() if ids}
+        by_family: dict[str, list[int]] = {}
+        for i in sorted(found):
+            by_family.setdefault(self._family_of[i], []).append(i)
+        return {family: tuple(ids) for family, ids in by_family.items()}
 
     def find(self, family: str, text: str, candidates: dict[str, tuple[int, ...]]) -> list[tuple[int, int, str]]:
         """The matches of ``family`` in ``text``: ``(start, end, group)``, left to right, not overlapping.

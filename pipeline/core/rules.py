@@ -257,7 +257,7 @@ class RuleSet:
         self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        # A saved model keeps the rules as written (compiled on load) and their required literals
+        # A saved model keeps the rules as written (each compiled on first use) and their required literals
         # (working them out parses every pattern: a few ms each, on predict()'s cold start).
         patterns = [p for r in self.rules for p in (r.pattern, r.previous) if p is not None]
         return {"spec": self.spec, "literals": {p.source: p.literals for p in patterns}}
