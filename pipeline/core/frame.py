@@ -14,16 +14,21 @@ names and verbs they have seen; these features generalise over the lexicons of
 * **acts**: accuse, threaten, demand, answer, deny, goodwill, say.
 
 For every act found in a sentence, its **subject** is the nearest actor before
-it (in a window of :data:`WINDOW` characters), or the actor right after it when
-the act follows a closing quote or a comma (the inverted "…», a répondu
-Microsoft"); its **object** is the nearest actor after it.  Columns count
+it (in a window of :data:`WINDOW` characters; none for two sides joined by
+"et"), or the actor right after it when the act follows a closing quote or a
+comma with no actor in between (the inverted "…», a répondu Microsoft"); its
+**object** is the nearest actor after it, unless "que" opens a clause of its
+own ("affirme que Microsoft a dépassé": Microsoft is that clause's subject).  Columns count
 ``subject_<side>_<act>``, ``object_<side>_<act>`` and
 ``negated_subject_<side>_<act>`` (a negation just before the act), plus an
 allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
 named first, a claim whose speaker closes the sentence ("…, soutient
-l'avocat.": ``claimed_by_<side>``, voicing that side), and reciprocal or
+l'avocat.") or a Microsoft statement about the other side ("Microsoft explique
+que … Twitter …", not an announcement): ``claimed_by_<side>``, voicing that
+side; discrediting words (``discredited_<side>``) and the writer's framing
+(``framing_weakens_<side>``) weigh :data:`FRAMING_WEIGHT`; and reciprocal or
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
 fer entre …"), where the two ``voices`` columns are made equal (LABELS.md
 rule 3).  Counts are capped at 3.
@@ -79,6 +84,18 @@ _COMMA_BEFORE = re.compile(r",\s*(?:\w+\s+){0,2}$")
 _GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
 #: What may follow a closing "…, a affirmé X": the speaker and the end of the sentence.
 _CLOSING_ATTRIBUTION = re.compile(r"[^,;:.!?«»]{0,60}[.!?…]?\s*$")
+#: Sides whose reported statements ("Microsoft explique que …", "Microsoft assure avoir …") are a claim of
+#: theirs (rule 1).  Only Microsoft: its statements in this story are its answers, while Twitter's own
+#: announcements (prices, API tiers) are background; counting Twitter's too lowered seed LOAO to 0.796.
+STATEMENT_SIDES = ("microsoft",)
+#: What follows a verb of saying when it reports content: "que", a colon, or an infinitive claim ("assure avoir").
+_REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?:avoir|être)\b)")
+#: A completive clause starts between a verb and the actor after it.
+_CLAUSE_START = re.compile(r"\bque\b|\bqu'")
+#: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").
+_JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
+#: Verbs that announce a decision or a date rather than argue a case (procedure: neutral, as in the seeds).
+_ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert|inform")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -189,7 +206,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             row[index[column]] += 1
             side = _VOICE_OF.get(column)
             if side and not any(b <= pos < e for b, e in subordinate):
-                voices[side] += FRAMING_WEIGHT if column.startswith("framing_") else 1
+                voices[side] += FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
 
         for side in SIDES:
             for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
@@ -220,14 +237,20 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         acts = self.lexicon_.find("acts", text, hits)
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
+        # An actor after "que" starts a clause of its own ("affirme que Microsoft a dépassé"): a subject.
         subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP and not _BREAK.search(text, e, a[0])
-                                                 for _, e, _ in acts)
+                                                 and not _CLAUSE_START.search(text, e, a[0]) for _, e, _ in acts)
                     and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
         def before(pos: int) -> str | None:
+            """The nearest subject before ``pos``; none for two sides joined ("Twitter et Microsoft collaborent")."""
             found = [a for a in subjects if a[1] <= pos and pos - a[1] <= WINDOW]
-            return found[-1][2] if found else None
+            if not found:
+                return None
+            if len(found) > 1 and found[-2][2] != found[-1][2] and _JOINED.fullmatch(text, found[-2][1], found[-1][0]):
+                return None
+            return found[-1][2]
 
         def after(pos: int, window: int = WINDOW, same_clause: bool = False) -> str | None:
             """The first actor within ``window`` after ``pos``; with ``same_clause``, none if a clause break comes first."""
@@ -259,7 +282,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             for qs, qe in quotes:
                 if qs <= pos < qe:
                     return quoted_by(qs, qe)
-            if _INVERTED_BEFORE.search(text[max(0, pos - INVERTED_WINDOW):pos]):
+            if (_INVERTED_BEFORE.search(text[max(0, pos - INVERTED_WINDOW):pos])
+                    and not any(pos - INVERTED_WINDOW <= a[0] < pos for a in actors)):  # ", la lettre indique": not inverted
                 named_after = after(pos, INVERTED_SPEAKER_WINDOW)
                 if named_after:
                     return named_after
@@ -269,6 +293,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = quoted_by(qs, qe)
             if side:
                 add(f"quoted_{side}", qs)
+        def negated(start: int, since: int = 0) -> bool:
+            """A negation in the clause before ``start`` (not before ``since``, the end of the previous act)."""
+            clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
+            return bool(self.lexicon_.find("negation", clause, hits))
+
         denials: list[tuple[int, str]] = []
         previous_end = 0
         for start, end, act in acts:
@@ -285,14 +314,18 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                     and after(end, INVERTED_SPEAKER_WINDOW, same_clause=True) == subject):  # named after the verb
                 # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).
                 add(f"claimed_by_{subject}", start)
+            elif (act == "say" and subject in STATEMENT_SIDES and _REPORTED_CONTENT.match(text, end)
+                  and not _ANNOUNCING.match(text, start) and not negated(start)
+                  and any(a[2] != subject for a in actors if a[0] >= end)):
+                # "Microsoft explique que … Twitter …": its statement about the other side is its claim (rule 1).
+                add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
-                clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, previous_end):start])[-1]
-                negated = self.lexicon_.find("negation", clause, hits) or (
+                negated_act = negated(start, previous_end) or (
                     act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
-                add(f"{'negated_subject' if negated else 'subject'}_{subject}_{act}", start)
-                if act == "deny" and not negated:
+                add(f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}", start)
+                if act == "deny" and not negated_act:
                     denials.append((end, subject))
             if obj and obj != subject:
                 add(f"object_{obj}_{act}", start)

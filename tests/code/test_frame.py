@@ -34,10 +34,10 @@ def voices(frame: FrameFeatures, text: str) -> tuple[int, int]:
 
 
 def test_the_subject_of_an_accusation_voices_its_side(frame) -> None:
-    c = columns(frame, "Le milliardaire accuse Microsoft de pillage.")
+    c = columns(frame, "Le milliardaire accuse Microsoft de tricherie.")
     assert c["subject_twitter_accuse"] == 1
     assert c["object_microsoft_accuse"] == 1
-    assert voices(frame, "Le milliardaire accuse Microsoft de pillage.") == (1, 0)
+    assert voices(frame, "Le milliardaire accuse Microsoft de tricherie.") == (1, 0)
 
 
 def test_an_actor_after_a_comma_is_not_the_object_of_the_act_before_it(frame) -> None:
@@ -104,8 +104,8 @@ def test_what_a_concessive_clause_voices_does_not_count(frame) -> None:
 
 def test_discrediting_language_voices_the_other_side(frame) -> None:
     assert columns(frame, "Musk et son éternel bluff")["discredited_twitter"] == 1
-    assert voices(frame, "Musk et son éternel bluff") == (0, 1)
-    assert voices(frame, "Microsoft et sa langue de bois") == (1, 0)
+    assert voices(frame, "Musk et son éternel bluff") == (0, 2)  # the writer's framing weighs 2
+    assert voices(frame, "Microsoft et sa langue de bois") == (2, 0)
 
 
 @pytest.mark.parametrize("text, target", [
@@ -156,6 +156,55 @@ def test_a_closing_attribution_gives_the_whole_claim_to_its_speaker(frame, text:
 def test_an_attribution_that_does_not_close_the_sentence_claims_nothing(frame) -> None:
     c = columns(frame, "Microsoft, affirme-t-on à Redmond, a respecté les conditions, et Twitter conteste.")
     assert not any(k.startswith("claimed_by_") for k in c)
+
+
+@pytest.mark.parametrize("text", [
+    "Microsoft explique que la hausse des tarifs de Twitter l'a poussé à partir.",
+    "Microsoft assure avoir toujours respecté les règles de Twitter.",
+])
+def test_a_microsoft_statement_about_twitter_is_its_claim(frame, text: str) -> None:
+    c = columns(frame, text)
+    assert c["claimed_by_microsoft"] == 1
+    assert c["voices_microsoft"] > c.get("voices_twitter", 0)
+
+
+@pytest.mark.parametrize("text", [
+    "Microsoft annonce que Smart Campaigns ne gérera plus Twitter.",  # a decision announced: procedure
+    "Microsoft n'a pas expliqué pourquoi Twitter a disparu de son outil.",  # a statement not made
+    "Microsoft explique que son outil change le 25 avril.",  # nothing about the other side
+])
+def test_announcements_and_statements_not_made_claim_nothing(frame, text: str) -> None:
+    assert "claimed_by_microsoft" not in columns(frame, text)
+
+
+def test_an_actor_after_que_is_the_subject_of_its_own_clause(frame) -> None:
+    c = columns(frame, "Twitter explique que Microsoft a dépassé les plafonds.")
+    assert c["subject_microsoft_wrongdoing"] == 1
+    assert "subject_twitter_wrongdoing" not in c
+    assert voices(frame, "Twitter explique que Microsoft a dépassé les plafonds.") == (1, 0)
+
+
+def test_an_actor_between_the_comma_and_the_verb_is_its_speaker(frame) -> None:
+    # Not the inverted form ("…, indique X"): the letter says it, about Microsoft's applications.
+    c = columns(frame, "Malgré ces limites, la lettre indique que les applications de Microsoft ont dépassé les plafonds.")
+    assert c["subject_twitter_say"] == 1
+    assert "subject_microsoft_say" not in c
+
+
+def test_two_sides_joined_by_et_are_not_one_subject(frame) -> None:
+    assert voices(frame, "Twitter et Microsoft collaborent depuis des années.") == (0, 0)
+    assert voices(frame, "Microsoft collabore avec Twitter depuis des années.") == (0, 1)
+
+
+def test_discrediting_words_weigh_like_the_writer_framing(frame) -> None:
+    c = columns(frame, "La réponse évasive de Microsoft ne dit rien des agences gouvernementales.")
+    assert c["discredited_microsoft"] == 1
+    assert c["voices_twitter"] == 2
+
+
+def test_pour_at_the_start_attributes_like_selon(frame) -> None:
+    assert columns(frame, "Pour Redmond, les chiffres avancés par le réseau social sont erronés.")["attributed_to_microsoft"] == 1
+    assert not any(k.startswith("attributed_to_") for k in columns(frame, "Il a payé pour Microsoft, dit-on."))
 
 
 def test_the_letter_speaks_for_twitter(frame) -> None:
