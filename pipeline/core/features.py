@@ -87,6 +87,8 @@ _ELISION = re.compile(r"\b([cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)'", re.I)
 _CONTENT_WORD = re.compile(r"[^\W\d_]{5,}")
 #: How many of an article's most widespread content words make its "topic".
 TOPIC_TERMS = 8
+#: A page needs this many consecutive prose lines to have an article (and so a headline) of its own.
+MIN_BODY_RUN = 2
 
 
 def _content_words(text: str) -> set[str]:
@@ -113,8 +115,9 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     per_line: dict[int, int] = {}
     for line in lines:
         per_line[line] = per_line.get(line, 0) + 1
-    head = find_headline(texts, lines, per_line)
-    headline = texts[head] if texts else ""
+    # A page without a body (a tag or listing page of teasers) has no headline of its own.
+    head = find_headline(texts, lines, per_line) if longest_prose_run(texts, lines) >= MIN_BODY_RUN else None
+    headline = texts[head] if head is not None else ""
     words = [_content_words(t) for t in texts]
     spread: dict[str, int] = {}
     for ws in words:
@@ -148,6 +151,26 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
 
 
 _MENU_MARK = re.compile(r"[|›»>/·•▾]|^(?:par|by|publié|mis à jour|le \d+)\b", re.I)
+
+
+def longest_prose_run(texts: Sequence[str], lines: Sequence[int]) -> int:
+    """The longest run of consecutive prose lines on the page (12+ words, ending with sentence punctuation).
+
+    An article has a body: paragraphs one after another.  A tag or listing page
+    alternates one-line summaries with teaser headlines, so its runs stay at 1.
+    """
+    joined: dict[int, list[str]] = {}
+    for text, line in zip(texts, lines):
+        joined.setdefault(line, []).append(text)
+    best = run = 0
+    for parts in joined.values():
+        whole = " ".join(parts)
+        if len(_WORD.findall(whole)) >= 12 and _END_PUNCT.search(parts[-1]):
+            run += 1
+            best = max(best, run)
+        else:
+            run = 0
+    return best
 
 
 def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[int, int] | None = None) -> int:

@@ -7,7 +7,10 @@ bare photo label is a caption" is such a rule.
 
 The ``label`` stage uses the votes for sentences that have no hand label; the
 boilerplate model uses them as features and, with ``rule_floor``, as a
-floor on its probability.  :meth:`RuleSet.precision_on` measures each rule
+floor on its probability.  ``article_text`` rules are the other way round:
+lines that look like furniture but that docs/LABELS.md §4 rules article text
+(an embedded post's attribution line); where one fires and no boilerplate rule
+does, the boilerplate probability is at most ``1 - rule_floor``.  :meth:`RuleSet.precision_on` measures each rule
 against gold labels.
 """
 
@@ -229,7 +232,7 @@ class RuleSet:
         self.spec = spec
         literals = literals or {}
         self.rules: list[Rule] = []
-        for task in ("boilerplate", "stance"):
+        for task in ("boilerplate", "article_text", "stance"):
             for i, item in enumerate(spec.get(task) or []):
                 name = item.get("name") or f"{task}[{i}]"
                 source = item.get("fullmatch") or item.get("search")
@@ -240,7 +243,7 @@ class RuleSet:
                     if label not in config.STANCE_LABELS:
                         raise ValueError(f"rule {name!r}: unknown stance label {label!r}")
                 else:
-                    label = True
+                    label = task == "boilerplate"
                 self.rules.append(
                     Rule(
                         name,
@@ -253,6 +256,7 @@ class RuleSet:
                 )
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
         self.stance_rules = [r for r in self.rules if r.task == "stance"]
+        self.article_text_rules = [r for r in self.rules if r.task == "article_text"]
         self._previous_rules = [i for i, r in enumerate(self.boilerplate_rules) if r.previous is not None]
         self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
@@ -306,6 +310,10 @@ class RuleSet:
         """True when any boilerplate rule fires, else None (abstain)."""
         return True if any(self.boilerplate_votes(text, previous)) else None
 
+    def article_text(self, text: str, previous: str = "") -> bool:
+        """True when an ``article_text`` rule fires: a line LABELS.md rules article text although it looks like furniture."""
+        return any(r.fires(text, previous) for r in self.article_text_rules)
+
     def stance(self, text: str) -> str | None:
         """The stance the stance rules agree on, None when none fires or they disagree."""
         labels = {r.label for r in self.stance_rules if r.fires(text)}
@@ -319,7 +327,9 @@ class RuleSet:
     ) -> dict[str, dict[str, Any]]:
         """For each rule of ``task``: how often it fires on the gold rows and how often it is right."""
         out: dict[str, dict[str, Any]] = {}
-        for rule in self.boilerplate_rules if task == "boilerplate" else self.stance_rules:
+        rules = {"boilerplate": self.boilerplate_rules, "article_text": self.article_text_rules,
+                 "stance": self.stance_rules}[task]
+        for rule in rules:
             fired = [g for t, p, g in zip(texts, previous, gold) if rule.fires(t, p)]
             correct = sum(1 for g in fired if g == rule.label)
             out[rule.name] = {

@@ -122,6 +122,8 @@ def build_report(
         },
         "rule_precision_on_gold": {
             "boilerplate": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "boilerplate"),
+            "article_text": rules.precision_on(
+                gold_texts, gold_previous, [r["boilerplate"] for r in gold], "article_text"),
             "stance": rules.precision_on(
                 [r["text"] for r in gold_content], [r["previous_text"] for r in gold_content],
                 [r["stance"] for r in gold_content], "stance",

@@ -147,12 +147,35 @@ def test_the_headline_is_found_after_the_top_furniture() -> None:
     page = ["Accueil | Tech | Jeux", "Le Vigilant / Économie / Numérique",
             "Colmar : la fête du vin ouvre ses portes", "Par Marion Lecerf", "Le 19 mai 2023 à 9 h 58",
             "La manifestation s'installe pour trois jours au parc des expositions, avec des concerts chaque soir.",
+            "Les organisateurs attendent environ vingt mille visiteurs, un chiffre comparable à l'an dernier.",
             "Lire aussi : un autre titre sans point final"]
     lines = list(range(len(page)))
     assert find_headline(page, lines) == 2
     records = context_records(page, lines, len(page))
     assert [r["is_headline"] for r in records] == [i == 2 for i in range(len(page))]
     assert all(r["headline"] == page[2] for r in records)
+
+
+def test_a_listing_page_without_a_body_has_no_headline() -> None:
+    from pipeline.core.features import context_records, longest_prose_run
+
+    # A tag page: teaser headlines, each with one line of summary; no two prose lines in a row.
+    page = ["Accueil | Tech | Jeux", "Sujet : Elon Musk",
+            "Elon Musk s'en prend à Microsoft sur les données",
+            "Le patron de Twitter reproche au groupe de Redmond un usage de l'API au-delà de son contrat.",
+            "Une nouvelle console portable annoncée pour la rentrée",
+            "Le constructeur promet une autonomie de dix heures et un écran plus lumineux que l'an dernier.",
+            "Page 1 sur 4 | Suivante"]
+    lines = list(range(len(page)))
+    assert longest_prose_run(page, lines) == 1
+    records = context_records(page, lines, len(page))
+    assert not any(r["is_headline"] for r in records)
+    assert all(r["headline"] == "" for r in records)
+    # The same teasers followed by a body of two paragraphs: a page with an article, and a headline.
+    body = page[:3] + ["Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu.",
+                       "Microsoft a répondu qu'il examinerait ces questions et y répondrait de manière appropriée."]
+    assert longest_prose_run(body, list(range(len(body)))) == 2
+    assert [r["is_headline"] for r in context_records(body, list(range(len(body))), len(body))].count(True) == 1
 
 
 def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the_headline() -> None:

@@ -231,6 +231,23 @@ def test_rule_floor_raises_the_probability_exactly_where_a_rule_fires(floor: flo
     assert all(model.predict(test)[i] for i in raised)
 
 
+def test_an_article_text_rule_caps_the_probability_where_no_boilerplate_rule_fires() -> None:
+    rules = {**RULES, "article_text": [{"name": "attribution", "search": "^— .*\\(@\\w+\\)"},
+                                       {"name": "conflicting", "fullmatch": "annonce"}]}
+    X, y = _train()
+    # A model that has learnt that every line is boilerplate: the cap must bring it down.
+    model = RuleFloor(_words_pipe(), rules, floor=0.9).fit(X, [True] * (len(y) - 1) + [False])
+    test = _page(["— Camille Besson (@cbesson) 18 mai 2023", "Annonce", "Menu du site"], "t")
+    base = model.model_.predict_proba(test)
+    out = model.predict_proba(test)
+    pos = list(model.classes_).index(True)
+    assert base[0, pos] > 0.1
+    assert out[0, pos] == pytest.approx(0.1)  # article text: at most 1 - floor
+    assert out[1, pos] == pytest.approx(max(base[1, pos], 0.9))  # a boilerplate rule fires too: the floor wins
+    np.testing.assert_array_equal(out[2], base[2])  # no rule: the model alone
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+
+
 def test_rule_floor_without_rules_changes_nothing() -> None:
     X, y = _train()
     model = RuleFloor(_words_pipe(), None, floor=0.95).fit(X, y)
@@ -386,7 +403,8 @@ def test_trimmed_pages_cut_furniture_at_both_ends() -> None:
     # page context recomputed for the shorter page
     assert [r["index"] for r in out] == [0, 1, 2, 3] and out[0]["n_sentences"] == 4
     assert [r["line"] for r in out] == [0, 1, 2, 3] and out[0]["n_lines"] == 4
-    assert out[0]["prev_text"] == "" and out[0]["headline"] == out[0]["text"]
+    assert out[0]["prev_text"] == ""
+    assert out[0]["headline"] == ""  # lines of a few words: no body, so no headline (as on a listing page)
     assert out[-1]["next_text"] == ""
     # labels and the other row fields are carried over
     assert all(r["label_source"] == "gold" and r["outlet"] == "Site" for r in out)

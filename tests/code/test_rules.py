@@ -20,7 +20,8 @@ _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
 
 def _reference(rule, text: str, previous: str) -> bool:
     """The rule as written: every pattern case-insensitive, on the text as given."""
-    spec = next(item for item in RULES.spec["boilerplate"] + RULES.spec.get("stance", []) if item["name"] == rule.name)
+    spec = next(item for task in ("boilerplate", "article_text", "stance") for item in RULES.spec.get(task) or []
+                if item["name"] == rule.name)
     if spec.get("previous") and not re.fullmatch(spec["previous"], previous.strip(), re.IGNORECASE):
         return False
     source = spec.get("fullmatch") or spec.get("search")
@@ -102,3 +103,15 @@ def test_a_loaded_rule_set_compiles_its_patterns_on_first_use_and_votes_the_same
 def test_an_invalid_rule_is_refused_when_the_rules_are_read() -> None:
     with pytest.raises(ValueError, match=r"rule 'broken': invalid regular expression"):
         RuleSet({"boilerplate": [{"name": "broken", "search": "(publicité"}]})
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("— Elon Musk (@elonmusk) 19 avril 2023", True),
+    ("— Camille Besson (@camille_besson_tech) 18 mai 2023", True),
+    ("— Elon Musk (@elonmusk) April 19, 2023", True),
+    ("— Elon Musk (@elonmusk) a répondu dans la soirée que le procès aurait lieu.", False),  # prose, not a credit
+    ("Suivez-nous sur X (@lequotidien)", False),
+])
+def test_the_embedded_post_attribution_line_is_article_text(text: str, fires: bool) -> None:
+    assert RULES.article_text(text) is fires
+    assert RULES.boilerplate(text) is None or not fires  # never both on these lines
