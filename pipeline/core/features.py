@@ -64,6 +64,7 @@ class SentenceRecord(TypedDict, total=False):
     block_headlines: float  # share of the neighbouring lines that look like headlines (no final punctuation)
     block_short: float  # share of the neighbouring lines that are short, one-sentence lines
     block_dated: float  # share of the neighbouring lines with a date or time
+    after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     # labels, on training and evaluation records only
     article_id: str
     key: str
@@ -125,6 +126,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
             spread[w] = spread.get(w, 0) + 1
     topic = {w for w, _ in sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]}
     blocks = _block_shapes(texts, lines)
+    after_heading = _after_teaser_heading(texts, lines)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -145,6 +147,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "headline": headline,
                 "is_headline": i == head,
                 **blocks[line],
+                "after_teaser_heading": after_heading[line],
             }
         )
     return records
@@ -194,6 +197,38 @@ def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[
                 and not _MENU_MARK.search(text)):
             candidate = i
     return candidate if candidate is not None else 0
+
+
+_TEASER_HEADING = re.compile(
+    r"^(?:à lire (?:aussi|également)|lire (?:aussi|également)|sur le même (?:sujet|thème)|dans la même rubrique|"
+    r"les plus (?:lus|partagés|commentés)|articles? (?:similaires?|liés|associés)|vous aimerez aussi|à découvrir|"
+    r"à voir aussi|voir aussi|nos derniers articles|dernières actualités|derniers articles|en ce moment|"
+    r"plus d'articles|related|read more|more on)\b", re.I)
+#: Lines after a teaser-block heading that count as in its block, unless a body resumes first.
+TEASER_BLOCK_LINES = 12
+
+
+def _after_teaser_heading(texts: Sequence[str], lines: Sequence[int]) -> dict[int, float]:
+    """1.0 for a line that follows a teaser-block heading ("Sur le même sujet", "Les plus lus" …) within
+    :data:`TEASER_BLOCK_LINES` lines, with no two consecutive prose lines (a body) in between."""
+    joined: dict[int, list[str]] = {}
+    for text, line in zip(texts, lines):
+        joined.setdefault(line, []).append(text)
+    out: dict[int, float] = {}
+    since = None  # lines since the last heading, None outside a block
+    prose_run = 0
+    for line, parts in joined.items():
+        whole = " ".join(parts)
+        is_prose = len(_WORD.findall(whole)) >= 12 and bool(_END_PUNCT.search(parts[-1]))
+        prose_run = prose_run + 1 if is_prose else 0
+        if since is not None:
+            since += 1
+            if since > TEASER_BLOCK_LINES or prose_run >= 2:
+                since = None
+        out[line] = 1.0 if since is not None else 0.0
+        if _TEASER_HEADING.match(whole.strip()):
+            since, prose_run = 0, 0
+    return out
 
 
 def _block_shapes(texts: Sequence[str], lines: Sequence[int]) -> dict[int, dict[str, float]]:
@@ -560,7 +595,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "rules_")
         names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
         names += ["is_first_sentence", "is_headline", "alone_on_its_line", "log_sentences_on_line",
-                  "same_line_as_previous", "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated",
+                  "same_line_as_previous", "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated", "after_teaser_heading",
                   "neighbour_rule_votes",
                   *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
                   "log_next_chars", "next_ends_with_punctuation"]
@@ -610,6 +645,7 @@ class PageFeatures(BaseEstimator, TransformerMixin):
                 r["block_headlines"],
                 r["block_short"],
                 r["block_dated"],
+                r["after_teaser_heading"],
                 neighbour_votes,
                 *_shape(r["text"]),
                 math.log1p(len(prev)),

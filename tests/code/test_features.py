@@ -178,6 +178,24 @@ def test_a_listing_page_without_a_body_has_no_headline() -> None:
     assert [r["is_headline"] for r in context_records(body, list(range(len(body))), len(body))].count(True) == 1
 
 
+def test_lines_after_a_teaser_heading_are_in_its_block_until_a_body_resumes() -> None:
+    from pipeline.core.features import TEASER_BLOCK_LINES, context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = [body, body.replace("milliardaire", "patron de Tesla"), "Sur le même sujet",
+            "Twitter réclame un audit à Microsoft", "Le réseau social veut savoir ce que Redmond a fait de ses données.",
+            "Musk et OpenAI, une longue histoire", body.replace("Microsoft", "Redmond"), body, "Dernière ligne"]
+    lines = list(range(len(page)))
+    flags = [r["after_teaser_heading"] for r in context_records(page, lines, len(page))]
+    # the heading itself is furniture for the rules; the teasers after it are in the block; two prose lines
+    # in a row (a body again) close it
+    assert flags == [0, 0, 0, 1, 1, 1, 1, 0, 0]
+    long_block = ["À lire aussi"] + [f"Titre numéro {i} sans point" for i in range(TEASER_BLOCK_LINES + 2)]
+    flags = [r["after_teaser_heading"] for r in context_records(long_block, list(range(len(long_block))),
+                                                                len(long_block))]
+    assert flags == [0] + [1] * TEASER_BLOCK_LINES + [0, 0]
+
+
 def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the_headline() -> None:
     from pipeline.core.features import find_headline
 

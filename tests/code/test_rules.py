@@ -115,3 +115,15 @@ def test_an_invalid_rule_is_refused_when_the_rules_are_read() -> None:
 def test_the_embedded_post_attribution_line_is_article_text(text: str, fires: bool) -> None:
     assert RULES.article_text(text) is fires
     assert RULES.boilerplate(text) is None or not fires  # never both on these lines
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("4,5 / 5 - (12 votes)", True),
+    ("Votre avis sur ce produit : ☆☆☆☆☆ (0 vote)", True),
+    ("Note des lecteurs ★★★★☆", True),
+    ("Noter cet article (38 avis)", True),
+    ("Les internautes ont voté en masse pour Musk (12 votes de plus qu'hier).", False),
+])
+def test_rating_widgets_are_furniture(text: str, fires: bool) -> None:
+    votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text)))
+    assert votes["rating_widget"] is fires
