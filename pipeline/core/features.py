@@ -65,6 +65,7 @@ class SentenceRecord(TypedDict, total=False):
     block_short: float  # share of the neighbouring lines that are short, one-sentence lines
     block_dated: float  # share of the neighbouring lines with a date or time
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
+    in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
     # labels, on training and evaluation records only
     article_id: str
     key: str
@@ -127,6 +128,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     topic = {w for w, _ in sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]}
     blocks = _block_shapes(texts, lines)
     after_heading = _after_teaser_heading(texts, lines)
+    in_comments = _comment_area(texts, lines)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -148,6 +150,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "is_headline": i == head,
                 **blocks[line],
                 "after_teaser_heading": after_heading[line],
+                "in_comment_area": in_comments[line],
             }
         )
     return records
@@ -228,6 +231,43 @@ def _after_teaser_heading(texts: Sequence[str], lines: Sequence[int]) -> dict[in
         out[line] = 1.0 if since is not None else 0.0
         if _TEASER_HEADING.match(whole.strip()):
             since, prose_run = 0, 0
+    return out
+
+
+_COMMENT_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:commentaires?|réactions?|comments?|avis des lecteurs)\s*:?$|"
+    r"^(?:vos|les|\d+) (?:réactions|commentaires)\s*(?:\(\d+\))?\s*:?$|"
+    r"^(?:laisser|laissez|ajouter|écrire|poster|publier) un commentaire|^(?:join the|leave a) (?:discussion|comment)",
+    re.I)
+#: Lines after a comment-area heading that count as comments.
+COMMENT_AREA_LINES = 30
+
+
+def _comment_area(texts: Sequence[str], lines: Sequence[int]) -> dict[int, float]:
+    """1.0 for a line within :data:`COMMENT_AREA_LINES` lines after a comment-area heading ("12 commentaires",
+    "Vos réactions", "Laisser un commentaire" …) that comes after the article's body (two prose lines in a row).
+
+    Readers' comments are long prose, so unlike a teaser block a run of prose does not end the area.  The
+    boilerplate model's :class:`~pipeline.core.models.RuleFloor` treats these lines like a rule's (LABELS.md §4:
+    readers' comments belong to the comment area)."""
+    joined: dict[int, list[str]] = {}
+    for text, line in zip(texts, lines):
+        joined.setdefault(line, []).append(text)
+    out: dict[int, float] = {}
+    since = None
+    prose_run = 0
+    had_body = False  # a comment counter above the article ("12 commentaires" by the byline) opens no area
+    for line, parts in joined.items():
+        whole = " ".join(parts)
+        prose_run = prose_run + 1 if len(_WORD.findall(whole)) >= 12 and _END_PUNCT.search(parts[-1]) else 0
+        had_body = had_body or prose_run >= 2
+        if since is not None:
+            since += 1
+            if since > COMMENT_AREA_LINES:
+                since = None
+        out[line] = 1.0 if since is not None else 0.0
+        if had_body and _COMMENT_HEADING.match(whole.strip()):
+            since = 0
     return out
 
 
@@ -595,7 +635,8 @@ class PageFeatures(BaseEstimator, TransformerMixin):
         check_is_fitted(self, "rules_")
         names = ["relative_line", "relative_index", "relative_line_squared"] if self.position else []
         names += ["is_first_sentence", "is_headline", "alone_on_its_line", "log_sentences_on_line",
-                  "same_line_as_previous", "headline_overlap", "topic_share", "cohesion", "block_headlines", "block_short", "block_dated", "after_teaser_heading",
+                  "same_line_as_previous", "headline_overlap", "topic_share", "cohesion",
+                  "block_headlines", "block_short", "block_dated", "after_teaser_heading",
                   "neighbour_rule_votes",
                   *SHAPE_FEATURES, "log_previous_chars", "previous_ends_with_punctuation",
                   "log_next_chars", "next_ends_with_punctuation"]

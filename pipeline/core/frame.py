@@ -18,8 +18,8 @@ it (in a window of :data:`WINDOW` characters; none for two sides joined by
 "et"), or the actor right after it when the act follows a closing quote or a
 comma with no actor in between (the inverted "…», a répondu Microsoft"); its
 **object** is the nearest actor after it, unless "que" opens a clause of its
-own ("affirme que Microsoft a dépassé": Microsoft is that clause's subject).  Columns count
-``subject_<side>_<act>``, ``object_<side>_<act>`` and
+own ("affirme que Microsoft a dépassé": Microsoft is that clause's subject).
+Columns count ``subject_<side>_<act>``, ``object_<side>_<act>`` and
 ``negated_subject_<side>_<act>`` (a negation just before the act), plus an
 allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
@@ -282,8 +282,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             for qs, qe in quotes:
                 if qs <= pos < qe:
                     return quoted_by(qs, qe)
+            # The inverted form ("…», a répondu Microsoft"), but not ", la lettre indique …": no actor between.
             if (_INVERTED_BEFORE.search(text[max(0, pos - INVERTED_WINDOW):pos])
-                    and not any(pos - INVERTED_WINDOW <= a[0] < pos for a in actors)):  # ", la lettre indique": not inverted
+                    and not any(pos - INVERTED_WINDOW <= a[0] < pos for a in actors)):
                 named_after = after(pos, INVERTED_SPEAKER_WINDOW)
                 if named_after:
                     return named_after
@@ -293,6 +294,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = quoted_by(qs, qe)
             if side:
                 add(f"quoted_{side}", qs)
+
         def negated(start: int, since: int = 0) -> bool:
             """A negation in the clause before ``start`` (not before ``since``, the end of the previous act)."""
             clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, since):start])[-1]

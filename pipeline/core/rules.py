@@ -311,7 +311,7 @@ class RuleSet:
         return True if any(self.boilerplate_votes(text, previous)) else None
 
     def article_text(self, text: str, previous: str = "") -> bool:
-        """True when an ``article_text`` rule fires: a line LABELS.md rules article text although it looks like furniture."""
+        """True when an ``article_text`` rule fires: LABELS.md rules the line article text, though it looks like furniture."""
         return any(r.fires(text, previous) for r in self.article_text_rules)
 
     def stance(self, text: str) -> str | None:

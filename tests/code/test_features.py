@@ -196,6 +196,18 @@ def test_lines_after_a_teaser_heading_are_in_its_block_until_a_body_resumes() ->
     assert flags == [0] + [1] * TEASER_BLOCK_LINES + [0, 0]
 
 
+def test_the_comment_area_starts_at_a_comment_heading_below_the_body() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    comment = "Encore une histoire de gros sous entre milliardaires, pendant ce temps le plein coûte toujours plus cher."
+    # "12 commentaires" by the byline, above the article: no comment area there.
+    page = ["Twitter contre Microsoft", "Par Léa Martin", "12 commentaires", body, body, "Partager",
+            "12 commentaires", "Papy38 — " + comment, "Mélusine — " + comment, "Mentions légales"]
+    flags = [r["in_comment_area"] for r in context_records(page, list(range(len(page))), len(page))]
+    assert flags == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
+
+
 def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the_headline() -> None:
     from pipeline.core.features import find_headline
 
