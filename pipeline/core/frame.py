@@ -15,7 +15,7 @@ names and verbs they have seen; these features generalise over the lexicons of
 
 For every act found in a sentence, its **subject** is the nearest actor before
 it (in a window of :data:`WINDOW` characters; none for two sides joined by
-"et"), or the actor right after it when the act follows a closing quote or a
+"et", "and" or "comme"), or the actor right after it when the act follows a closing quote or a
 comma with no actor in between (the inverted "…», a répondu Microsoft"); its
 **object** is the nearest actor after it, unless "que" opens a clause of its
 own ("affirme que Microsoft a dépassé": Microsoft is that clause's subject).
@@ -95,7 +95,8 @@ _CLAUSE_START = re.compile(r"\bque\b|\bqu'")
 #: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").
 _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 #: Verbs that announce a decision or a date rather than argue a case (procedure: neutral, as in the seeds).
-_ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert|inform")
+#: Statements are recognised in French only (English "says that" is not a claim here).
+_ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -253,11 +254,20 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             return found[-1][2]
 
         def after(pos: int, window: int = WINDOW, same_clause: bool = False) -> str | None:
-            """The first actor within ``window`` after ``pos``; with ``same_clause``, none if a clause break comes first."""
+            """The first actor within ``window`` after ``pos``; with ``same_clause``, none if a clause break or a
+            "que" (a clause of its own: "affirme que Microsoft …") comes first."""
             found = [a for a in actors if a[0] >= pos and a[0] - pos <= window]
-            if not found or (same_clause and _BREAK.search(text, pos, found[0][0])):
+            if not found or (same_clause and (_BREAK.search(text, pos, found[0][0])
+                                              or _CLAUSE_START.search(text, pos, found[0][0]))):
                 return None
             return found[0][2]
+
+        def inverted(pos: int, form: re.Pattern[str]) -> bool:
+            """The verb at ``pos`` follows a quotation or a comma (``form``) with no actor after that mark:
+            "…», a dénoncé Musk" is inverted, ", la lettre indique …" is not."""
+            window_start = max(0, pos - INVERTED_WINDOW)
+            m = form.search(text, window_start, pos)
+            return m is not None and not any(m.start() <= a[0] < pos for a in actors)
 
         def discredited(start: int, end: int) -> str | None:
             """Whom discrediting words apply to: an actor right after them ("le bluff de Musk", "coup de sang
@@ -282,9 +292,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             for qs, qe in quotes:
                 if qs <= pos < qe:
                     return quoted_by(qs, qe)
-            # The inverted form ("…», a répondu Microsoft"), but not ", la lettre indique …": no actor between.
-            if (_INVERTED_BEFORE.search(text[max(0, pos - INVERTED_WINDOW):pos])
-                    and not any(pos - INVERTED_WINDOW <= a[0] < pos for a in actors)):
+            if inverted(pos, _INVERTED_BEFORE):
                 named_after = after(pos, INVERTED_SPEAKER_WINDOW)
                 if named_after:
                     return named_after
@@ -311,8 +319,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 continue
             subject = speaker(start)
             if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
-                    and _COMMA_BEFORE.search(text[max(0, start - INVERTED_WINDOW):start])
-                    and not any(start - INVERTED_WINDOW <= a[0] < start for a in actors)
+                    and inverted(start, _COMMA_BEFORE)
                     and after(end, INVERTED_SPEAKER_WINDOW, same_clause=True) == subject):  # named after the verb
                 # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).
                 add(f"claimed_by_{subject}", start)

@@ -23,7 +23,9 @@ from pipeline import config
 #: 3: the segmenter stores its final abbreviations, company forms, names and sentence starters.
 #: 4: the frame features keep their lexicon as a LexiconIndex (literals for a one-pass prefilter).
 #: 5: the page features have an ``is_headline`` column (the headline found after the top furniture).
-BUNDLE_FORMAT = 5
+#: 6: the page features have an ``after_teaser_heading`` column; RuleFloor reads ``article_text`` rules and
+#:    the comment area.
+BUNDLE_FORMAT = 6
 
 
 class ModelNotFoundError(FileNotFoundError):

@@ -170,8 +170,8 @@ class RuleFloor(_ProbaClassifier):
     authoritative without taking the decision away from the model elsewhere.
     A line in a page's comment area (the record's ``in_comment_area``, after
     a comment heading below the article) counts as a rule's.  Where an
-    ``article_text`` rule fires and no boilerplate rule does, the positive
-    probability is at most ``1 - floor``.
+    ``article_text`` rule fires, no boilerplate rule does and the line is not
+    in the comment area, the positive probability is at most ``1 - floor``.
     """
 
     def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95) -> None:
@@ -191,7 +191,7 @@ class RuleFloor(_ProbaClassifier):
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
         for i, r in enumerate(X):
-            if self.rules_.boilerplate(r["text"], r["prev_text"]) or r.get("in_comment_area"):
+            if self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]:
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and self.rules_.article_text(r["text"], r["prev_text"]):

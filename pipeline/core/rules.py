@@ -150,8 +150,8 @@ class Rule:
     """One labelling function: compiled patterns and the label it votes for."""
 
     name: str
-    task: str  # "boilerplate" or "stance"
-    label: Any  # True for boilerplate rules, a stance label for stance rules
+    task: str  # "boilerplate", "article_text" or "stance"
+    label: Any  # True for boilerplate rules, False for article_text rules, a stance label for stance rules
     pattern: Pattern | None
     whole: bool  # fullmatch instead of search
     previous: Pattern | None = None  # full match required on the previous sentence
@@ -221,7 +221,7 @@ class RuleSet:
     """All rules of ``configs/rules.yaml``.
 
     Args:
-        spec: the parsed YAML, ``{"boilerplate": [...], "stance": [...]}``.
+        spec: the parsed YAML, ``{"boilerplate": [...], "article_text": [...], "stance": [...]}``.
 
     Raises:
         ValueError: a rule with no pattern, an invalid regular expression or an
@@ -311,7 +311,8 @@ class RuleSet:
         return True if any(self.boilerplate_votes(text, previous)) else None
 
     def article_text(self, text: str, previous: str = "") -> bool:
-        """True when an ``article_text`` rule fires: LABELS.md rules the line article text, though it looks like furniture."""
+        """True when an ``article_text`` rule fires: LABELS.md rules the line article text, though it looks
+        like furniture."""
         return any(r.fires(text, previous) for r in self.article_text_rules)
 
     def stance(self, text: str) -> str | None:

@@ -194,6 +194,10 @@ def test_lines_after_a_teaser_heading_are_in_its_block_until_a_body_resumes() ->
     flags = [r["after_teaser_heading"] for r in context_records(long_block, list(range(len(long_block))),
                                                                 len(long_block))]
     assert flags == [0] + [1] * TEASER_BLOCK_LINES + [0, 0]
+    # a prose line that happens to start like a heading opens nothing
+    prose = ["En ce moment, les développeurs quittent l'API de Twitter les uns après les autres, faute de moyens.",
+             "Un titre sans point final"]
+    assert [r["after_teaser_heading"] for r in context_records(prose, [0, 1], 2)] == [0, 0]
 
 
 def test_the_comment_area_starts_at_a_comment_heading_below_the_body() -> None:
@@ -206,6 +210,41 @@ def test_the_comment_area_starts_at_a_comment_heading_below_the_body() -> None:
             "12 commentaires", "Papy38 — " + comment, "Mélusine — " + comment, "Mentions légales"]
     flags = [r["in_comment_area"] for r in context_records(page, list(range(len(page))), len(page))]
     assert flags == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("heading, opens", [
+    ("12 commentaires", True), ("Commentaires (12)", True), ("Réactions (2)", True), ("Vos réactions", True),
+    ("Laisser un commentaire", True),
+    ("Les réactions", False), ("Réactions", False),  # article intertitles too ("Les réactions politiques")
+])
+def test_which_headings_open_the_comment_area(heading: str, opens: bool) -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = ["Twitter contre Microsoft", body, body, heading, body, "Fin"]
+    flags = [r["in_comment_area"] for r in context_records(page, list(range(len(page))), len(page))]
+    assert flags[4:] == ([1.0, 1.0] if opens else [0.0, 0.0])
+
+
+def test_the_comment_area_ends_after_its_last_line() -> None:
+    from pipeline.core.features import COMMENT_AREA_LINES, context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = [body, body, "3 commentaires"] + [f"Lecteur {i} — {body}" for i in range(COMMENT_AREA_LINES + 2)]
+    flags = [r["in_comment_area"] for r in context_records(page, list(range(len(page))), len(page))]
+    assert flags == [0, 0, 0] + [1] * COMMENT_AREA_LINES + [0, 0]
+
+
+def test_a_body_is_a_run_of_paragraphs_across_ad_labels_or_one_long_paragraph() -> None:
+    from pipeline.core.features import longest_prose_run
+
+    p = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    # an ad label between two paragraphs neither breaks nor extends the run
+    assert longest_prose_run(["Titre de l'article", p, "Publicité", p], [0, 1, 2, 3]) == 2
+    # a teaser headline of five words or more between two summaries breaks it
+    assert longest_prose_run([p, "Un autre titre sans point final", p], [0, 1, 2]) == 1
+    # a brief: one paragraph of three sentences
+    assert longest_prose_run(["Titre de la brève", p, p, p], [0, 1, 1, 1]) == 2
 
 
 def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the_headline() -> None:

@@ -181,6 +181,8 @@ def test_an_actor_after_que_is_the_subject_of_its_own_clause(frame) -> None:
     c = columns(frame, "Twitter explique que Microsoft a dépassé les plafonds.")
     assert c["subject_microsoft_wrongdoing"] == 1
     assert "subject_twitter_wrongdoing" not in c
+    assert "object_microsoft_say" not in c  # not the object of "explique" either
+    assert "claimed_by_twitter" not in c  # Twitter's statements are not claims (STATEMENT_SIDES)
     assert voices(frame, "Twitter explique que Microsoft a dépassé les plafonds.") == (1, 0)
 
 
@@ -191,20 +193,40 @@ def test_an_actor_between_the_comma_and_the_verb_is_its_speaker(frame) -> None:
     assert "subject_microsoft_say" not in c
 
 
+@pytest.mark.parametrize("text, side", [
+    ("« Microsoft ment », a dénoncé Musk.", "twitter"),  # an actor inside the quotation, before the mark
+    ("« Twitter a tort », a répondu Microsoft.", "microsoft"),
+])
+def test_an_actor_inside_a_short_quotation_does_not_cancel_the_inverted_speaker(frame, text: str,
+                                                                                 side: str) -> None:
+    twitter, microsoft = voices(frame, text)
+    assert (twitter > microsoft) if side == "twitter" else (microsoft > twitter)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    ("Microsoft a posé ses conditions à Twitter.", 0, 0),  # "posé" is not "calm"
+    ("Musk a mis sa menace à exécution contre Microsoft.", 1, 0),  # a threat carried out is Twitter's
+    ("Musk mettra-t-il ses menaces à exécution ?", 1, 2),  # the writer's doubt
+    ("Microsoft a pris au sérieux les demandes de Twitter.", 0, 0),
+    ("Microsoft a sans aucun doute respecté le contrat.", 0, 0),
+    ("Microsoft règle en règle générale ses abonnements.", 0, 0),  # "en règle générale" is no denial
+    ("La firme d'Elon Musk accuse Microsoft.", 1, 0),  # "la firme" of someone else is not Microsoft
+])
+def test_lexicon_entries_keep_to_their_sense(frame, text: str, twitter: int, microsoft: int) -> None:
+    assert voices(frame, text) == (twitter, microsoft)
+
+
 def test_two_sides_joined_by_et_are_not_one_subject(frame) -> None:
     assert voices(frame, "Twitter et Microsoft collaborent depuis des années.") == (0, 0)
     assert voices(frame, "Microsoft collabore avec Twitter depuis des années.") == (0, 1)
 
 
-def test_discrediting_words_weigh_like_the_writer_framing(frame) -> None:
-    c = columns(frame, "La réponse évasive de Microsoft ne dit rien des agences gouvernementales.")
-    assert c["discredited_microsoft"] == 1
-    assert c["voices_twitter"] == 2
-
-
 def test_pour_at_the_start_attributes_like_selon(frame) -> None:
     assert columns(frame, "Pour Redmond, les chiffres avancés par le réseau social sont erronés.")["attributed_to_microsoft"] == 1
     assert not any(k.startswith("attributed_to_") for k in columns(frame, "Il a payé pour Microsoft, dit-on."))
+    # a purpose clause is not a source
+    purpose = columns(frame, "Pour contrer Microsoft, Musk a lancé une offensive.")
+    assert not any(k.startswith("attributed_to_") for k in purpose)
 
 
 def test_the_letter_speaks_for_twitter(frame) -> None:

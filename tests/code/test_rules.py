@@ -127,3 +127,27 @@ def test_the_embedded_post_attribution_line_is_article_text(text: str, fires: bo
 def test_rating_widgets_are_furniture(text: str, fires: bool) -> None:
     votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text)))
     assert votes["rating_widget"] is fires
+
+
+@pytest.mark.parametrize("text, rule, fires", [
+    ("Publicité — Salon du nautisme, entrée gratuite", "advertising_label", True),
+    ("CONTENU SPONSORISÉ | Investissez dès 1 €", "advertising_label", True),
+    ("Annonce | La suite de cet article après la publicité", "advertising_label", True),
+    ("La publicité en ligne représente l'essentiel des revenus de Twitter.", "advertising_label", False),
+    ("Ouvrir dans l'appli Poche Actu — c'est plus rapide", "app_or_embed_prompt", True),
+    ("Télécharger l'application", "app_or_embed_prompt", True),
+    ("Voir la publication sur Twitter · 312 J'aime", "app_or_embed_prompt", True),
+    ("Microsoft invite ses clients à installer l'application Bing sur leur téléphone.", "app_or_embed_prompt", False),
+    ("À lire également : Musk relance la guerre des prix", "previous_next_teaser", True),
+    ("À lire ces lignes, on comprend que Microsoft a dépassé les limites.", "previous_next_teaser", False),
+])
+def test_new_furniture_rules_keep_to_furniture(text: str, rule: str, fires: bool) -> None:
+    votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text)))
+    assert votes[rule] is fires
+
+
+def test_precision_of_article_text_rules_counts_article_lines_as_correct() -> None:
+    texts = ["— Elon Musk (@elonmusk) 19 avril 2023", "— Satya Nadella (@satyanadella) 20 avril 2023", "Publicité"]
+    gold = [False, True, True]  # the second line mislabelled as boilerplate, to see it counted as wrong
+    out = RULES.precision_on(texts, [""] * 3, gold, "article_text")
+    assert out["embedded_post_attribution"] == {"fires": 2, "correct": 1, "precision": 0.5}
