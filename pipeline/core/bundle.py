@@ -83,6 +83,17 @@ def params_digest(params: Params) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
 
 
+#: The libraries whose versions decide the bytes of a trained model.
+MODEL_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
+
+
+def library_versions() -> dict[str, str]:
+    """Installed version of each of :data:`MODEL_LIBRARIES`."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in MODEL_LIBRARIES}
+
+
 def save_bundle(bundle: dict[str, Any], out_dir: Path, params: Params, train: Sequence[Record],
                 data_file: Path) -> dict[str, Any]:
     """Write ``model.joblib`` and ``manifest.json`` (both atomically) into ``out_dir``; return the manifest."""
@@ -104,6 +115,9 @@ def save_bundle(bundle: dict[str, Any], out_dir: Path, params: Params, train: Se
         "articles": sorted({r["article_id"] for r in train}),
         "stance_labels": list(bundle["stance"].classes_),
         "params": params.to_dict(),
+        # The model's bytes (and so dvc.lock) are reproducible for these versions; another scikit-learn or
+        # NumPy may pickle or break ties differently, and `dvc repro` then records a new model.
+        "libraries": library_versions(),
     }
     write_json(out_dir / config.MODEL_MANIFEST_FILE.name, manifest)
     return manifest

@@ -66,6 +66,7 @@ class SentenceRecord(TypedDict, total=False):
     block_dated: float  # share of the neighbouring lines with a date or time
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
+    in_list: float  # 1.0 for the short items of a list that a body sentence ending with ":" introduces
     # labels, on training and evaluation records only
     article_id: str
     key: str
@@ -112,8 +113,8 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     its content words.  Teasers of other stories score low on both.  Page
     structure: the headline (none on a page without a body, :func:`_body_runs`),
     the shape of the lines around (``block_*``), the lines after a teaser-block
-    heading (``after_teaser_heading``) and the comment area below the article
-    (``in_comment_area``).
+    heading (``after_teaser_heading``), the comment area below the article
+    (``in_comment_area``) and the items of a list inside the article (``in_list``).
 
     Args:
         texts: the article's sentences, in order.
@@ -139,6 +140,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     blocks = _block_shapes(page)
     after_heading = _after_teaser_heading(page, runs)
     in_comments = _comment_area(page, runs)
+    in_list = _list_items(page)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -161,6 +163,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 **blocks[line],
                 "after_teaser_heading": after_heading[line],
                 "in_comment_area": in_comments[line],
+                "in_list": in_list[line],
             }
         )
     return records
@@ -304,6 +307,44 @@ def _comment_area(page: Sequence[PageLine], runs: Sequence[int]) -> dict[int, fl
         out[pl.line] = 1.0 if since is not None else 0.0
         if had_body and _COMMENT_HEADING.match(pl.whole.strip()):
             since = 0
+    return out
+
+
+#: A list item: a line of at most this many words with no sentence punctuation at its end.
+LIST_ITEM_WORDS = 12
+#: Items after one introducing sentence that count as its list.
+LIST_ITEMS = 8
+#: Words from which a line ending with ":" is a sentence that introduces a list (not "Lire aussi :").
+LIST_INTRO_WORDS = 5
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+
+
+def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
+    """1.0 for the items of a list inside the article: up to :data:`LIST_ITEMS` short lines
+    (:data:`LIST_ITEM_WORDS` words at most, no final sentence punctuation) right after a sentence of the
+    body that ends with ":" ("La lettre énumère les services concernés :" then "Bing", "Azure" …).
+
+    The introducing line must follow a prose line (it is inside a body) and not open a teaser block
+    ("Sur le même sujet :").  LABELS.md §4 makes such items article text; the boilerplate model's
+    :class:`~pipeline.core.models.RuleFloor` treats them like an ``article_text`` rule's lines."""
+    out = {pl.line: 0.0 for pl in page}
+    after_prose = False
+    items = None  # items seen since the introducing line, None outside a list
+    for pl in page:
+        text = pl.whole.strip()
+        if items is not None:
+            if items < LIST_ITEMS and pl.n_words <= LIST_ITEM_WORDS and not _SENTENCE_END.search(text):
+                out[pl.line] = 1.0
+                items += 1
+                continue
+            items = None
+        if (after_prose and text.endswith(":") and pl.n_words >= LIST_INTRO_WORDS
+                and not _TEASER_HEADING.match(text)):
+            items = 0
+        if pl.is_prose or text.endswith(":"):
+            after_prose = pl.is_prose or after_prose
+        elif pl.n_words >= SHORT_LINE_WORDS:
+            after_prose = False
     return out
 
 

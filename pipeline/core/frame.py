@@ -52,6 +52,10 @@ from sklearn.utils.validation import check_is_fitted
 from pipeline.core.lexicon import LexiconIndex
 
 SIDES = ("twitter", "microsoft")
+#: Actors of neither side (Google, Larry Page, an open letter …; ``actors: others`` in the lexicon): they can be
+#: the subject or the object of an act, which then voices nobody (LABELS.md §4: Musk attacking Google or Larry
+#: Page is AI-race background), and they get no column of their own.
+OTHERS = "others"
 ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill", "discredit", "say")
 #: Characters between an actor and the act it performs (about a dozen words).
 WINDOW = 90
@@ -140,12 +144,13 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
         missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "subordinate",
-                                  "reciprocal", "framing")
+                                  "no_comment", "open_question", "reciprocal", "framing")
                    if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
         cased = lex.get("actors_cased") or {}
-        unknown = (sorted((set(lex["actors"]) | set(cased)) - set(SIDES)) + sorted(set(lex["acts"]) - set(ACTS)))
+        unknown = (sorted(set(lex["actors"]) - {*SIDES, OTHERS}) + sorted(set(cased) - set(SIDES))
+                   + sorted(set(lex["acts"]) - set(ACTS)))
         if unknown:
             raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
                              f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
@@ -162,10 +167,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def _index(lex: dict[str, Any]) -> LexiconIndex:
         """The lexicon's families: actors by side, acts by kind, and one family for each other section."""
         return LexiconIndex({
-            "actors": {side: lex["actors"][side] for side in SIDES if lex["actors"].get(side)},
+            "actors": {side: lex["actors"][side] for side in (*SIDES, OTHERS) if lex["actors"].get(side)},
             "acts": {act: lex["acts"][act] for act in ACTS if lex["acts"].get(act)},
             **{family: {family: lex[family]} for family in ("conditional", "attribution", "passive", "negation",
-                                                            "subordinate", "reciprocal")},
+                                                            "subordinate", "no_comment", "open_question",
+                                                            "reciprocal")},
             **{f"weakens_{side}": {f"weakens_{side}": lex["framing"][f"weakens_{side}"]} for side in SIDES},
         })
 
@@ -176,7 +182,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         kinds = ("conditional", "passive", "attributed_to", "quoted", "mentions", "named_first", "framing_weakens",
                  "discredited", "claimed_by")
         names += [f"{kind}_{side}" for kind in kinds for side in SIDES]
-        names += ["conditional_any", "quotation", "reciprocal", *[f"voices_{side}" for side in SIDES]]
+        names += ["conditional_any", "quotation", "reciprocal", "no_comment", *[f"voices_{side}" for side in SIDES]]
         return names
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -194,16 +200,32 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             spans.append((begin, stop))
         return spans
 
+    def _spans(self, family: str, text: str, hits: dict[str, tuple[int, ...]]) -> list[tuple[int, int]]:
+        """Spans of ``family`` (``no_comment``: a side declines to comment or leaves the press unanswered,
+        "n'a pas donné suite", "declined to comment"; ``open_question``: "ira-t-il jusqu'au procès ?"):
+        from the match to the next clause break."""
+        spans = []
+        for begin, end, _ in self.lexicon_.find(family, text, hits):
+            stop = min((i for i in (text.find(c, end) for c in ",;:.") if i >= 0), default=len(text))
+            spans.append((begin, stop))
+        return spans
+
     def _row(self, original: str) -> np.ndarray:
         row = np.zeros(len(self.names_))
         index = self.index_
         text = original.lower().replace("’", "'").replace("`", "'").replace("ʼ", "'")
         hits = self.lexicon_.candidates(text)
         subordinate = self._subordinate(text, hits)
+        unanswered = self._spans("no_comment", text, hits)
+        row[index["no_comment"]] = len(unanswered)
+        silent = unanswered + self._spans("open_question", text, hits)
         voices = dict.fromkeys(SIDES, 0.0)
 
         def add(column: str, pos: int) -> None:
-            """Count ``column``; a voicing column counts towards its side unless in a subordinate clause."""
+            """Count ``column``; a voicing column counts towards its side unless in a subordinate clause.
+            A column about a third party (:data:`OTHERS`) does not exist: nothing is counted."""
+            if OTHERS in column.split("_"):
+                return
             row[index[column]] += 1
             side = _VOICE_OF.get(column)
             if side and not any(b <= pos < e for b, e in subordinate):
@@ -211,7 +233,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
         for side in SIDES:
             for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
-                add(f"framing_weakens_{side}", start)
+                if not any(b <= start < e for b, e in unanswered):
+                    add(f"framing_weakens_{side}", start)
         row[index["conditional_any"]] = len(self.lexicon_.find("conditional", text, hits))
         row[index["quotation"]] = float("«" in text or "\"" in text)
         actors = self.lexicon_.find("actors", text, hits)
@@ -220,7 +243,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if cased:
                 actors = sorted(actors + [a for a in cased if not any(b[0] < a[1] and a[0] < b[1] for b in actors)])
         if actors:
-            self._actors_and_acts(text, hits, actors, add)
+            self._actors_and_acts(text, hits, actors, add, silent)
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits))
         row[index["reciprocal"]] = reciprocal
         if reciprocal:  # both sides in one breath: neither is voiced more (rule 3)
@@ -230,12 +253,16 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         return np.minimum(row, CAP)
 
     def _actors_and_acts(self, text: str, hits: dict[str, tuple[int, ...]], actors: list[tuple[int, int, str]],
-                         add: Any) -> None:
-        """The columns that need an actor: mentions, subjects and objects of acts, quotations, attribution."""
+                         add: Any, silent: Sequence[tuple[int, int]] = ()) -> None:
+        """The columns that need an actor: mentions, subjects and objects of acts, quotations, attribution.
+
+        Acts inside a ``silent`` span (:meth:`_spans`) are not counted: a side that does not answer the press
+        voices nobody (LABELS.md §2: "Twitter did not reply to a request for comment" is neutral), nor does
+        an open question on what it will do next."""
         for start, _, side in actors:
             add(f"mentions_{side}", start)
         add(f"named_first_{actors[0][2]}", actors[0][0])
-        acts = self.lexicon_.find("acts", text, hits)
+        acts = [a for a in self.lexicon_.find("acts", text, hits) if not any(b <= a[0] < e for b, e in silent)]
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
         # An actor after "que" starts a clause of its own ("affirme que Microsoft a dépassé"): a subject.
@@ -329,6 +356,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 # "Microsoft explique que … Twitter …": its statement about the other side is its claim (rule 1).
                 add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
+            if obj == OTHERS and act in ("accuse", "threaten", "demand"):
+                subject = None  # an attack on a third party is background, whoever makes it (LABELS.md §4)
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
                 negated_act = negated(start, previous_end) or (

@@ -254,3 +254,33 @@ def test_without_a_headline_like_line_before_the_prose_the_first_sentence_is_the
     assert find_headline([prose, "Une deuxième phrase."], [0, 1]) == 0
     assert find_headline(["Menu", "Rechercher", prose], [0, 1, 2]) == 0  # too short to be headlines
     assert find_headline([], []) == 0
+
+
+def test_the_items_of_a_list_a_body_sentence_introduces_are_marked() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = ["Twitter contre Microsoft", body, "La lettre énumère les services mis en cause :", "Bing", "Azure",
+            "Xbox One", body, "Sur le même sujet :", "Musk menace Microsoft d'un procès", "Partager"]
+    flags = [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))]
+    # The items, not the sentence that introduces them, nor what follows a teaser heading ending with ":".
+    assert flags == [0, 0, 0, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_a_colon_line_outside_a_body_opens_no_list() -> None:
+    from pipeline.core.features import context_records
+
+    page = ["Rubriques", "Retrouvez tous nos articles sur le sujet :", "Musk menace Microsoft", "Bing change de nom"]
+    assert [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 0, 0, 0]
+
+
+def test_a_list_ends_at_a_sentence_or_a_long_line() -> None:
+    from pipeline.core.features import LIST_ITEMS, context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = [body, "Les services concernés sont les suivants :", "Bing", "Le moteur de recherche est le plus cité.",
+            "Azure"]
+    assert [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 0, 1, 0, 0]
+    many = [body, "Les services concernés sont les suivants :"] + [f"Service {i}" for i in range(LIST_ITEMS + 2)]
+    flags = [r["in_list"] for r in context_records(many, list(range(len(many))), len(many))]
+    assert flags == [0, 0] + [1] * LIST_ITEMS + [0, 0]

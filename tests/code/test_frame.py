@@ -206,7 +206,8 @@ def test_an_actor_inside_a_short_quotation_does_not_cancel_the_inverted_speaker(
 @pytest.mark.parametrize("text, twitter, microsoft", [
     ("Microsoft a posé ses conditions à Twitter.", 0, 0),  # "posé" is not "calm"
     ("Musk a mis sa menace à exécution contre Microsoft.", 1, 0),  # a threat carried out is Twitter's
-    ("Musk mettra-t-il ses menaces à exécution ?", 1, 2),  # the writer's doubt
+    ("Musk mettra-t-il ses menaces à exécution ?", 0, 2),  # the writer's doubt; the open question voices no act
+    ("Le milliardaire critique Larry Page, qu'il juge trop insouciant.", 0, 0),  # "il juge" is no judge
     ("Microsoft a pris au sérieux les demandes de Twitter.", 0, 0),
     ("Microsoft a sans aucun doute respecté le contrat.", 0, 0),
     ("Microsoft règle en règle générale ses abonnements.", 0, 0),  # "en règle générale" is no denial
@@ -335,3 +336,46 @@ def test_frame_vote_refuses_a_floor_outside_0_1(stance_pipeline) -> None:
     with pytest.raises(ValueError, match="floor must be in"):
         FrameVote(stance_pipeline, floor=1.5).fit(X, y)
 
+
+
+@pytest.mark.parametrize("text", [
+    "Contacté par notre rédaction, Microsoft n'avait pas donné suite vendredi soir.",
+    "Le porte-parole de Microsoft n'a pas répondu à nos questions.",
+    "Twitter n'a pas précisé quand il comptait saisir la justice.",
+    "Microsoft declined to comment on the letter.",
+])
+def test_a_side_that_does_not_answer_the_press_voices_nobody(frame, text: str) -> None:
+    c = columns(frame, text)
+    assert c["no_comment"] == 1
+    assert voices(frame, text) == (0, 0)
+
+
+def test_not_answering_an_accusation_is_not_a_no_comment(frame) -> None:
+    # Only an unanswered press request is silent: a side that leaves the charges unanswered is not.
+    c = columns(frame, "Microsoft n'a pas répondu aux accusations de Twitter.")
+    assert "no_comment" not in c
+    assert c["negated_subject_microsoft_answer"] == 1
+
+
+def test_what_comes_after_a_no_comment_clause_still_counts(frame) -> None:
+    # The span ends at the clause break: the emoji after the comma still frames Twitter (LABELS.md §2).
+    assert voices(frame, "Twitter n'a pas donné suite, sinon par un emoji.")[1] >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "Elon Musk figure parmi les signataires d'une lettre ouverte réclamant une pause dans l'IA.",
+    "Musk accuse Google de négliger les risques de l'IA.",
+    "Le milliardaire s'en prend à Larry Page.",
+])
+def test_an_act_of_or_against_a_third_party_voices_nobody(frame, text: str) -> None:
+    # LABELS.md §4: Musk attacking Google or Larry Page is AI-race background.
+    assert voices(frame, text) == (0, 0)
+
+
+def test_musk_attacking_openai_is_still_twitters_side(frame) -> None:
+    assert voices(frame, "Musk accuse OpenAI de trahir sa mission.")[0] >= 1
+
+
+def test_an_open_question_on_what_comes_next_voices_no_act(frame) -> None:
+    assert voices(frame, "Elon Musk ira-t-il jusqu'au procès ?") == (0, 0)
+    assert voices(frame, "Elon Musk va jusqu'au procès.")[0] >= 1

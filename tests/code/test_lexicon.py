@@ -62,7 +62,8 @@ def test_frame_and_cue_features_name_the_lexicon_of_an_invalid_entry() -> None:
     from pipeline.core.frame import FrameFeatures
 
     lexicon = {"actors": {"twitter": ["(twitter"]}, "acts": {}, "conditional": [], "attribution": [], "passive": [],
-               "negation": [], "subordinate": [], "reciprocal": [], "framing": {"weakens_twitter": [], "weakens_microsoft": []}}
+               "negation": [], "subordinate": [], "no_comment": [], "open_question": [],
+               "reciprocal": [], "framing": {"weakens_twitter": [], "weakens_microsoft": []}}
     with pytest.raises(ValueError, match=r"^frame lexicon: actors/twitter: invalid regular expression"):
         FrameFeatures(lexicon).fit([])
     with pytest.raises(ValueError, match=r"^cue group says/says: invalid regular expression"):
