@@ -30,8 +30,12 @@ que … Twitter …", not an announcement): ``claimed_by_<side>``, voicing that
 side; discrediting words (``discredited_<side>``) and the writer's framing
 (``framing_weakens_<side>``) weigh :data:`FRAMING_WEIGHT`; and reciprocal or
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
-fer entre …"), where the two ``voices`` columns are made equal (LABELS.md
-rule 3).  Counts are capped at 3.
+fer entre …") or two clauses side by side, each opened by one side's actor
+("Musk attaque, Nadella rassure"), where the two ``voices`` columns are made
+equal (LABELS.md rule 3).  Acts of or against third parties (``actors:
+others``: Google, an open letter), acts where a side leaves the press
+unanswered (``no_comment``, also a column) and acts in an open question on
+what comes next (``open_question``) voice nobody.  Counts are capped at 3.
 
 The lexicon is matched through :class:`pipeline.core.lexicon.LexiconIndex`:
 each family (actors, acts, conditional …) as one alternation, run only over
@@ -41,6 +45,7 @@ the whole alternation.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -101,6 +106,10 @@ _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 #: Verbs that announce a decision or a date rather than argue a case (procedure: neutral, as in the seeds).
 #: Statements are recognised in French only (English "says that" is not a claim here).
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
+#: Where a clause that can stand side by side with another begins: after , ; : or a dash.
+_PARALLEL_BREAK = re.compile(r"[,;:]\s*|\s[—–-]\s")
+#: The acts that make a clause one side's voice when two clauses are set side by side.
+PARALLEL_ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -242,9 +251,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             cased = self.cased_.find("actors_cased", original, self.cased_.candidates(original))
             if cased:
                 actors = sorted(actors + [a for a in cased if not any(b[0] < a[1] and a[0] < b[1] for b in actors)])
-        if actors:
-            self._actors_and_acts(text, hits, actors, add, silent)
-        reciprocal = len(self.lexicon_.find("reciprocal", text, hits))
+        parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
+        reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal
         if reciprocal:  # both sides in one breath: neither is voiced more (rule 3)
             voices = dict.fromkeys(SIDES, max(voices.values()))
@@ -253,12 +261,28 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         return np.minimum(row, CAP)
 
     def _actors_and_acts(self, text: str, hits: dict[str, tuple[int, ...]], actors: list[tuple[int, int, str]],
-                         add: Any, silent: Sequence[tuple[int, int]] = ()) -> None:
+                         add: Any, silent: Sequence[tuple[int, int]] = (),
+                         subordinate: Sequence[tuple[int, int]] = ()) -> bool:
         """The columns that need an actor: mentions, subjects and objects of acts, quotations, attribution.
 
         Acts inside a ``silent`` span (:meth:`_spans`) are not counted: a side that does not answer the press
         voices nobody (LABELS.md §2: "Twitter did not reply to a request for comment" is neutral), nor does
-        an open question on what it will do next."""
+        an open question on what it will do next.
+
+        Returns whether the sentence sets the two sides side by side: an act of one side, outside the
+        ``subordinate`` spans, in a clause that opens with its actor, and an act of the other side in a later clause that opens with its own
+        ("Musk attaque, Nadella rassure"; "Twitter accuse Microsoft … ; Microsoft répond …"): two main
+        clauses of equal weight (rule 3)."""
+        breaks = [m.end() for m in _PARALLEL_BREAK.finditer(text)]
+
+        def clause_opened_by(pos: int, side: str) -> int | None:
+            """The index of the clause holding ``pos`` if an actor of ``side`` opens it, else None."""
+            k = bisect.bisect_right(breaks, pos)
+            begin = breaks[k - 1] if k else 0
+            opens = any(a[2] == side and begin <= a[0] <= pos and not text[begin:a[0]].strip() for a in actors)
+            return k if opens else None
+
+        sides_by_clause: dict[int, str] = {}
         for start, _, side in actors:
             add(f"mentions_{side}", start)
         add(f"named_first_{actors[0][2]}", actors[0][0])
@@ -311,7 +335,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         def quoted_by(qs: int, qe: int) -> str | None:
             """Who says a quotation: the actor named after it ("», a dit X"), else the sentence's first subject."""
             first = next((a[2] for a in subjects if a[1] <= qs), None)
-            inverted = _INVERTED.match(text, qe)
+            # French "», a dit X" has the comma after the quotation, English '," X said' inside it.
+            inverted = _INVERTED.match(text, qe) or text[qs:qe].rstrip("\"» ").endswith(",")
             return (after(qe, SPEAKER_WINDOW) if inverted else None) or first
 
         def speaker(pos: int) -> str | None:
@@ -363,6 +388,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 negated_act = negated(start, previous_end) or (
                     act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
                 add(f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}", start)
+                clause = (clause_opened_by(start, subject)
+                          if act in PARALLEL_ACTS and not any(b <= start < e for b, e in subordinate) else None)
+                if clause is not None:
+                    sides_by_clause.setdefault(clause, subject)
                 if act == "deny" and not negated_act:
                     denials.append((end, subject))
             if obj and obj != subject:
@@ -378,6 +407,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = after(end, 40, same_clause=True)
             if side:
                 add(f"attributed_to_{side}", start)
+        return len(set(sides_by_clause.values()) & set(SIDES)) == 2
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")

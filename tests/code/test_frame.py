@@ -278,7 +278,7 @@ def test_frame_vote_raises_the_voiced_side_only(stance_pipeline, frame, floor: f
     vote = FrameVote(stance_pipeline, floor=floor).fit(X, y)
     tests = ["Le réseau social réclame des comptes à la firme de Redmond.",  # Twitter voiced
              "Microsoft rejette ces reproches.",  # Microsoft voiced
-             "Musk menace, Nadella rassure.",  # both, equally: the classifier decides
+             "Selon Microsoft, le milliardaire menace.",  # both, equally: the classifier decides
              "La conférence a lieu à Paris."]  # nothing voiced
     test = _records(tests)
     base = vote.model_.predict_proba(test)
@@ -306,7 +306,7 @@ def test_frame_vote_raises_the_voiced_side_only(stance_pipeline, frame, floor: f
 ])
 def test_a_reciprocal_sentence_voices_neither_side_more(frame, text: str) -> None:
     c = columns(frame, text)
-    assert c["reciprocal"] == 1
+    assert c["reciprocal"] >= 1  # "Musk accuse, Microsoft dément : …" also sets two clauses side by side
     t, m = voices(frame, text)
     assert t == m
 
@@ -379,3 +379,27 @@ def test_musk_attacking_openai_is_still_twitters_side(frame) -> None:
 def test_an_open_question_on_what_comes_next_voices_no_act(frame) -> None:
     assert voices(frame, "Elon Musk ira-t-il jusqu'au procès ?") == (0, 0)
     assert voices(frame, "Elon Musk va jusqu'au procès.")[0] >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "Musk attaque, Nadella rassure",
+    "Twitter accuse Microsoft d'avoir abusé de ses données ; Microsoft répond qu'il examinera les questions.",
+    "Données de Twitter : Musk accuse, Microsoft se dit prêt à répondre",
+])
+def test_two_sides_in_clauses_side_by_side_hold_equal_weight(frame, text: str) -> None:
+    # Rule 3: two main clauses, each opened by one side's actor, set the sides side by side.
+    assert columns(frame, text)["reciprocal"] == 1
+    twitter, microsoft = voices(frame, text)
+    assert twitter == microsoft > 0
+
+
+@pytest.mark.parametrize("text", [
+    # a concessive first clause does not stand beside the main one: Microsoft's clause dominates
+    "Twitter a beau accuser Microsoft d'usage abusif, le groupe de Redmond se dit prêt à poursuivre le partenariat.",
+    # the clause after the comma is opened by no actor: one side speaks
+    "Twitter somme Microsoft de lui remettre, d'ici au 7 juin, un état détaillé de son utilisation des données.",
+])
+def test_clauses_that_are_not_side_by_side_keep_their_side(frame, text: str) -> None:
+    assert "reciprocal" not in columns(frame, text)
+    twitter, microsoft = voices(frame, text)
+    assert twitter != microsoft
