@@ -67,6 +67,7 @@ class SentenceRecord(TypedDict, total=False):
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
     in_list: float  # 1.0 for the short items of a list that a body sentence ending with ":" introduces
+    opens_article: float  # 1.0 for the headline and the standfirst right below it (STANDFIRST_MIN_WORDS words or more)
     # labels, on training and evaluation records only
     article_id: str
     key: str
@@ -131,6 +132,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     # A page without a body (a tag or listing page of teasers) has no headline of its own.
     head = find_headline(texts, lines, per_line) if max(runs, default=0) >= MIN_BODY_RUN else None
     headline = texts[head] if head is not None else ""
+    opening = _article_opening(page, lines[head]) if head is not None else set()
     words = [_content_words(t) for t in texts]
     spread: dict[str, int] = {}
     for ws in words:
@@ -164,6 +166,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "after_teaser_heading": after_heading[line],
                 "in_comment_area": in_comments[line],
                 "in_list": in_list[line],
+                "opens_article": 1.0 if line in opening else 0.0,
             }
         )
     return records
@@ -308,6 +311,22 @@ def _comment_area(page: Sequence[PageLine], runs: Sequence[int]) -> dict[int, fl
         if had_body and _COMMENT_HEADING.match(pl.whole.strip()):
             since = 0
     return out
+
+
+#: Words from which the line right below the headline is its standfirst (not a byline or a date).
+STANDFIRST_MIN_WORDS = 8
+
+
+def _article_opening(page: Sequence[PageLine], head_line: int) -> set[int]:
+    """The line right below the headline's line when it is a standfirst (:data:`STANDFIRST_MIN_WORDS` words or
+    more): LABELS.md §1 makes the headline, subtitle and lede article text, and on a scraped page the
+    byline, photo credit or date that follows the standfirst makes it look like furniture."""
+    order = [pl.line for pl in page]
+    k = order.index(head_line)
+    if (k + 1 < len(page) and page[k + 1].n_words >= STANDFIRST_MIN_WORDS
+            and _SENTENCE_END.search(page[k + 1].whole.rstrip("»\"” "))):
+        return {page[k + 1].line}
+    return set()
 
 
 #: A list item: a line of at most this many words with no sentence punctuation at its end.

@@ -171,7 +171,8 @@ class RuleFloor(_ProbaClassifier):
     A line in a page's comment area (the record's ``in_comment_area``, after
     a comment heading below the article) counts as a rule's.  Where an
     ``article_text`` rule fires or the line is an item of a list inside the
-    article (``in_list``), no boilerplate rule fires and the line is not in
+    article (``in_list``) or the standfirst below the headline
+    (``opens_article``), no boilerplate rule fires and the line is not in
     the comment area, the positive probability is at most ``1 - floor``.
     """
 
@@ -195,8 +196,8 @@ class RuleFloor(_ProbaClassifier):
             if self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]:
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
-            elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or self.rules_.article_text(r["text"],
-                                                                                              r["prev_text"])):
+            elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"]
+                                                       or self.rules_.article_text(r["text"], r["prev_text"])):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
         return proba
 

@@ -284,3 +284,26 @@ def test_a_list_ends_at_a_sentence_or_a_long_line() -> None:
     many = [body, "Les services concernés sont les suivants :"] + [f"Service {i}" for i in range(LIST_ITEMS + 2)]
     flags = [r["in_list"] for r in context_records(many, list(range(len(many))), len(many))]
     assert flags == [0, 0] + [1] * LIST_ITEMS + [0, 0]
+
+
+def test_the_standfirst_below_the_headline_opens_the_article() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = ["Accueil | Tech | Économie", "Twitter contre Microsoft : la lettre de l'avocat",
+            "L'avocat d'Elon Musk réclame des comptes au groupe de Redmond sur son usage des données.",
+            "Par Léa Martin", body, body]
+    flags = [r["opens_article"] for r in context_records(page, list(range(len(page))), len(page))]
+    assert flags == [0, 0, 1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("below", [
+    "Par Léa Martin, le 19 mai 2023",  # a byline: too short
+    "Nous utilisons des cookies pour mesurer l'audience Accepter | Paramétrer",  # no sentence ending
+])
+def test_a_short_or_unfinished_line_below_the_headline_is_no_standfirst(below: str) -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = ["Twitter contre Microsoft : la lettre de l'avocat", below, body, body]
+    assert [r["opens_article"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 0, 0, 0]

@@ -140,6 +140,11 @@ def test_rating_widgets_are_furniture(text: str, fires: bool) -> None:
     ("Microsoft invite ses clients à installer l'application Bing sur leur téléphone.", "app_or_embed_prompt", False),
     ("À lire également : Musk relance la guerre des prix", "previous_next_teaser", True),
     ("À lire ces lignes, on comprend que Microsoft a dépassé les limites.", "previous_next_teaser", False),
+    ("La suite de cet article est réservée à nos abonnés.", "paywall", True),
+    ("Pour lire la suite, connectez-vous.", "paywall", True),
+    ("Twitter réserve son API complète aux clients qui paient jusqu'à 42 000 dollars par mois.", "paywall", False),
+    ("5 réactions", "comment_area", True),
+    ("Les réactions politiques se multiplient après la lettre.", "comment_area", False),
 ])
 def test_new_furniture_rules_keep_to_furniture(text: str, rule: str, fires: bool) -> None:
     votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text)))
@@ -151,3 +156,15 @@ def test_precision_of_article_text_rules_counts_article_lines_as_correct() -> No
     gold = [False, True, True]  # the second line mislabelled as boilerplate, to see it counted as wrong
     out = RULES.precision_on(texts, [""] * 3, gold, "article_text")
     assert out["embedded_post_attribution"] == {"fires": 2, "correct": 1, "precision": 0.5}
+
+
+@pytest.mark.parametrize("previous, fires", [
+    ("Photo :", True), ("Photo : Marc Jouvet / Silicium Hebdo", True), ("© Pierre Santini / La Boussole", True),
+    ("Illustration : archives", True),
+    # a sentence that merely mentions a photo is not a photo label
+    ("La photo de Musk a fait le tour du réseau social.", False),
+])
+def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, fires: bool) -> None:
+    votes = dict(zip((r.name for r in RULES.boilerplate_rules),
+                     RULES.boilerplate_votes("Le siège de Microsoft à Redmond.", previous)))
+    assert votes["caption_after_photo_label"] is fires
