@@ -108,6 +108,10 @@ _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
 #: Where a clause that can stand side by side with another begins: after , ; : or a dash.
 _PARALLEL_BREAK = re.compile(r"[,;:]\s*|\s[—–-]\s")
+#: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
+_CLAUSE_OPENERS = ("", "et", "and")
+#: An anaphora for the last actor named ("le réseau social reproche …, et ce dernier promet …").
+_ANAPHORA = re.compile(r"\b(?:ce dernier|cette dernière|the latter)\b")
 #: The acts that make a clause one side's voice when two clauses are set side by side.
 PARALLEL_ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
@@ -251,6 +255,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             cased = self.cased_.find("actors_cased", original, self.cased_.candidates(original))
             if cased:
                 actors = sorted(actors + [a for a in cased if not any(b[0] < a[1] and a[0] < b[1] for b in actors)])
+        if actors:  # "ce dernier" stands for the last actor named before it
+            named = [(m.start(), m.end(), next(a[2] for a in reversed(actors) if a[1] <= m.start()))
+                     for m in _ANAPHORA.finditer(text) if actors[0][1] <= m.start()]
+            actors = sorted(actors + named)
         parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal
@@ -271,18 +279,20 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
         Returns whether the sentence sets the two sides side by side: an act of one side, outside the
         ``subordinate`` spans, in a clause that opens with its actor, and an act of the other side in a later clause that opens with its own
-        ("Musk attaque, Nadella rassure"; "Twitter accuse Microsoft … ; Microsoft répond …"): two main
-        clauses of equal weight (rule 3)."""
+        ("Musk attaque, Nadella rassure"; "Twitter accuse Microsoft … ; Microsoft répond …"; "Selon Twitter,
+        … ; selon Microsoft, …"): two main clauses of equal weight (rule 3)."""
         breaks = [m.end() for m in _PARALLEL_BREAK.finditer(text)]
 
         def clause_opened_by(pos: int, side: str) -> int | None:
             """The index of the clause holding ``pos`` if an actor of ``side`` opens it, else None."""
             k = bisect.bisect_right(breaks, pos)
             begin = breaks[k - 1] if k else 0
-            opens = any(a[2] == side and begin <= a[0] <= pos and not text[begin:a[0]].strip() for a in actors)
+            opens = any(a[2] == side and begin <= a[0] <= pos and text[begin:a[0]].strip() in _CLAUSE_OPENERS
+                        for a in actors)
             return k if opens else None
 
-        sides_by_clause: dict[int, str] = {}
+        sides_by_clause: dict[int, str] = {}  # clauses opened by the actor of an act, and that actor's side
+        sources_by_clause: dict[int, str] = {}  # clauses opened by "selon <side>", and that side
         for start, _, side in actors:
             add(f"mentions_{side}", start)
         add(f"named_first_{actors[0][2]}", actors[0][0])
@@ -407,7 +417,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = after(end, 40, same_clause=True)
             if side:
                 add(f"attributed_to_{side}", start)
-        return len(set(sides_by_clause.values()) & set(SIDES)) == 2
+                k = bisect.bisect_right(breaks, start)
+                if side in SIDES and not text[breaks[k - 1] if k else 0:start].strip():  # "…; selon Microsoft, …"
+                    sources_by_clause.setdefault(k, side)
+        return any(len(set(by_clause.values()) & set(SIDES)) == 2 for by_clause in (sides_by_clause, sources_by_clause))
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")

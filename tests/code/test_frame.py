@@ -403,3 +403,18 @@ def test_clauses_that_are_not_side_by_side_keep_their_side(frame, text: str) -> 
     assert "reciprocal" not in columns(frame, text)
     twitter, microsoft = voices(frame, text)
     assert twitter != microsoft
+
+
+def test_two_sources_side_by_side_hold_equal_weight(frame) -> None:
+    text = "Selon Twitter, Microsoft a abusé de son API ; selon Microsoft, il s'agit d'un malentendu."
+    assert columns(frame, text)["reciprocal"] == 1
+    # one source alone is not a face-off, whatever the other side is said to have done
+    assert "reciprocal" not in columns(frame, "Selon la lettre, Microsoft aurait dépassé les limites de l'accord.")
+
+
+def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
+    text = ("Le réseau social reproche au géant du logiciel d'avoir dépassé les limites, "
+            "et ce dernier promet d'étudier ces reproches.")
+    c = columns(frame, text)
+    assert c["subject_microsoft_goodwill"] == 1  # "ce dernier" is the software giant
+    assert c["reciprocal"] == 1  # "…, et ce dernier promet …" stands beside the accusation
