@@ -35,7 +35,8 @@ fer entre …") or two clauses side by side, each opened by one side's actor
 equal (LABELS.md rule 3).  Acts of or against third parties (``actors:
 others``: Google, an open letter), acts where a side leaves the press
 unanswered (``no_comment``, also a column) and acts in an open question on
-what comes next (``open_question``) voice nobody.  Counts are capped at 3.
+what comes next (``open_question``) voice nobody; what a side leaves out
+(``omission``: "ne dit pas un mot de …") is framing against that side.  Counts are capped at 3.
 
 The lexicon is matched through :class:`pipeline.core.lexicon.LexiconIndex`:
 each family (actors, acts, conditional …) as one alternation, run only over
@@ -108,6 +109,8 @@ _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
 #: Where a clause that can stand side by side with another begins: after , ; : or a dash.
 _PARALLEL_BREAK = re.compile(r"[,;:]\s*|\s[—–-]\s")
+#: Who leaves something out when no actor is named ("Il n'est pas fait mention de …"): the letter, Twitter's.
+OMITTED_BY_DEFAULT = "twitter"
 #: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
 _CLAUSE_OPENERS = ("", "et", "and")
 #: An anaphora for the last actor named ("le réseau social reproche …, et ce dernier promet …").
@@ -157,7 +160,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def fit(self, X: Sequence[Any], y: Any = None) -> FrameFeatures:
         lex = self.lexicon or {}
         missing = [k for k in ("actors", "acts", "conditional", "attribution", "passive", "negation", "subordinate",
-                                  "no_comment", "open_question", "reciprocal", "framing")
+                                  "no_comment", "open_question", "omission", "reciprocal", "framing")
                    if k not in lex]
         if missing:
             raise ValueError(f"frame lexicon: missing section(s) {', '.join(missing)}")
@@ -184,7 +187,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             "acts": {act: lex["acts"][act] for act in ACTS if lex["acts"].get(act)},
             **{family: {family: lex[family]} for family in ("conditional", "attribution", "passive", "negation",
                                                             "subordinate", "no_comment", "open_question",
-                                                            "reciprocal")},
+                                                            "omission", "reciprocal")},
             **{f"weakens_{side}": {f"weakens_{side}": lex["framing"][f"weakens_{side}"]} for side in SIDES},
         })
 
@@ -259,6 +262,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             named = [(m.start(), m.end(), next(a[2] for a in reversed(actors) if a[1] <= m.start()))
                      for m in _ANAPHORA.finditer(text) if actors[0][1] <= m.start()]
             actors = sorted(actors + named)
+        for start, _, _ in self.lexicon_.find("omission", text, hits):
+            if not any(b <= start < e for b, e in unanswered):
+                free = [a for a in actors if a[1] <= start and start - a[1] <= WINDOW
+                        and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
+                add(f"framing_weakens_{free[-1][2] if free else OMITTED_BY_DEFAULT}", start)
         parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal

@@ -418,3 +418,12 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     c = columns(frame, text)
     assert c["subject_microsoft_goodwill"] == 1  # "ce dernier" is the software giant
     assert c["reciprocal"] == 1  # "…, et ce dernier promet …" stands beside the accusation
+
+
+@pytest.mark.parametrize("text, weakened", [
+    ("Dans sa réponse, Microsoft ne dit pas un mot des agences gouvernementales.", "microsoft"),
+    ("La lettre de l'avocat ne mentionne pas l'entraînement des IA.", "twitter"),
+    ("Il n'est pas fait mention de l'entraînement de l'IA.", "twitter"),  # no actor: the letter's omission
+])
+def test_an_omission_weakens_whoever_leaves_it_out(frame, text: str, weakened: str) -> None:
+    assert columns(frame, text)[f"framing_weakens_{weakened}"] == 1

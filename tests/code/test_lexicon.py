@@ -62,7 +62,7 @@ def test_frame_and_cue_features_name_the_lexicon_of_an_invalid_entry() -> None:
     from pipeline.core.frame import FrameFeatures
 
     lexicon = {"actors": {"twitter": ["(twitter"]}, "acts": {}, "conditional": [], "attribution": [], "passive": [],
-               "negation": [], "subordinate": [], "no_comment": [], "open_question": [],
+               "negation": [], "subordinate": [], "no_comment": [], "open_question": [], "omission": [],
                "reciprocal": [], "framing": {"weakens_twitter": [], "weakens_microsoft": []}}
     with pytest.raises(ValueError, match=r"^frame lexicon: actors/twitter: invalid regular expression"):
         FrameFeatures(lexicon).fit([])
