@@ -158,13 +158,19 @@ def test_precision_of_article_text_rules_counts_article_lines_as_correct() -> No
     assert out["embedded_post_attribution"] == {"fires": 2, "correct": 1, "precision": 0.5}
 
 
-@pytest.mark.parametrize("previous, fires", [
-    ("Photo :", True), ("Photo : Marc Jouvet / Silicium Hebdo", True), ("© Pierre Santini / La Boussole", True),
-    ("Illustration : archives", True),
+@pytest.mark.parametrize("previous, text, rule, fires", [
+    ("Photo :", "Le siège de Microsoft à Redmond.", "caption_after_photo_label", True),
+    ("Photo : Marc Jouvet / Silicium Hebdo", "Le siège de Microsoft à Redmond.", "caption_after_photo_credit", True),
+    ("© Pierre Santini / La Boussole", "Le siège de Microsoft à Redmond.", "caption_after_photo_credit", True),
+    # a long line below the credit is the article resuming under the picture
+    ("Crédit photo : Numériscope / montage",
+     "On attendait la suite depuis le tweet d'Elon Musk en avril : elle est arrivée jeudi sous la forme d'un "
+     "courrier juridique de plusieurs pages.", "caption_after_photo_credit", False),
     # a sentence that merely mentions a photo is not a photo label
-    ("La photo de Musk a fait le tour du réseau social.", False),
+    ("La photo de Musk a fait le tour du réseau social.", "Le siège de Microsoft à Redmond.",
+     "caption_after_photo_credit", False),
 ])
-def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, fires: bool) -> None:
-    votes = dict(zip((r.name for r in RULES.boilerplate_rules),
-                     RULES.boilerplate_votes("Le siège de Microsoft à Redmond.", previous)))
-    assert votes["caption_after_photo_label"] is fires
+def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, text: str, rule: str,
+                                                                 fires: bool) -> None:
+    votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text, previous)))
+    assert votes[rule] is fires
