@@ -427,3 +427,12 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
 ])
 def test_an_omission_weakens_whoever_leaves_it_out(frame, text: str, weakened: str) -> None:
     assert columns(frame, text)[f"framing_weakens_{weakened}"] == 1
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    ("Rien, dans le courrier de l'avocat, ne permet d'affirmer que Microsoft a entraîné ses IA.", 0, 2),
+    ("Toujours pas de plainte de Musk contre Microsoft.", 0, 2),  # the threat left unexecuted
+    ("Aucune plainte n'a été déposée à ce stade.", 0, 0),  # a bare fact (rule 2)
+])
+def test_doubt_and_unexecuted_threats_are_framing(frame, text: str, twitter: int, microsoft: int) -> None:
+    assert voices(frame, text) == (twitter, microsoft)
