@@ -67,7 +67,7 @@ class SentenceRecord(TypedDict, total=False):
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
     in_list: float  # 1.0 for the short items of a list that a body sentence ending with ":" introduces
-    opens_article: float  # 1.0 for the headline and the standfirst right below it (STANDFIRST_MIN_WORDS words or more)
+    opens_article: float  # 1.0 for the standfirst right below the headline (:func:`_article_opening`)
     # labels, on training and evaluation records only
     article_id: str
     key: str
@@ -115,7 +115,8 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     structure: the headline (none on a page without a body, :func:`_body_runs`),
     the shape of the lines around (``block_*``), the lines after a teaser-block
     heading (``after_teaser_heading``), the comment area below the article
-    (``in_comment_area``) and the items of a list inside the article (``in_list``).
+    (``in_comment_area``), the items of a list inside the article (``in_list``) and
+    the standfirst below the headline (``opens_article``).
 
     Args:
         texts: the article's sentences, in order.
@@ -318,14 +319,20 @@ STANDFIRST_MIN_WORDS = 8
 
 
 def _article_opening(page: Sequence[PageLine], head_line: int) -> set[int]:
-    """The line right below the headline's line when it is a standfirst (:data:`STANDFIRST_MIN_WORDS` words or
-    more): LABELS.md §1 makes the headline, subtitle and lede article text, and on a scraped page the
-    byline, photo credit or date that follows the standfirst makes it look like furniture."""
+    """The line right below the headline's line when it is a standfirst: :data:`STANDFIRST_MIN_WORDS` words or
+    more, ending with sentence punctuation, with no date and no byline or menu mark (``_MENU_MARK``: "Par …",
+    "Publié …", " | "), below a headline that looks like one (4–25 words, no menu mark; not the fallback to
+    the first line).  LABELS.md §1 makes the subtitle article text, and on a scraped page the byline, photo
+    credit or date that follows it makes it look like furniture."""
     order = [pl.line for pl in page]
     k = order.index(head_line)
-    if (k + 1 < len(page) and page[k + 1].n_words >= STANDFIRST_MIN_WORDS
-            and _SENTENCE_END.search(page[k + 1].whole.rstrip("»\"” "))):
-        return {page[k + 1].line}
+    head = page[k].whole
+    if not (4 <= page[k].n_words <= 25) or _MENU_MARK.search(head) or k + 1 >= len(page):
+        return set()
+    below = page[k + 1]
+    if (below.n_words >= STANDFIRST_MIN_WORDS and _END_PUNCT.search(below.whole)
+            and not _MENU_MARK.search(below.whole) and not _DATE.search(below.whole)):
+        return {below.line}
     return set()
 
 
@@ -335,7 +342,9 @@ LIST_ITEM_WORDS = 12
 LIST_ITEMS = 8
 #: Words from which a line ending with ":" is a sentence that introduces a list (not "Lire aussi :").
 LIST_INTRO_WORDS = 5
-_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+#: Sentence punctuation at the end of a line (unlike ``_END_PUNCT``, not a closing bracket: "Bing (moteur)" is a
+#: list item).
+_SENTENCE_END = re.compile(r"[.!?…»]\s*$")
 
 
 def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
@@ -343,11 +352,12 @@ def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
     (:data:`LIST_ITEM_WORDS` words at most, no final sentence punctuation) right after a sentence of the
     body that ends with ":" ("La lettre énumère les services concernés :" then "Bing", "Azure" …).
 
-    The introducing line must follow a prose line (it is inside a body) and not open a teaser block
-    ("Sur le même sujet :").  LABELS.md §4 makes such items article text; the boilerplate model's
+    The introducing line must come right after a body sentence (a line of :data:`LIST_INTRO_WORDS` words
+    or more that ends with sentence punctuation: not "Partager") and must not open a teaser block ("Sur le
+    même sujet :").  LABELS.md §4 makes such items article text; the boilerplate model's
     :class:`~pipeline.core.models.RuleFloor` treats them like an ``article_text`` rule's lines."""
     out = {pl.line: 0.0 for pl in page}
-    after_prose = False
+    previous: PageLine | None = None
     items = None  # items seen since the introducing line, None outside a list
     for pl in page:
         text = pl.whole.strip()
@@ -355,15 +365,15 @@ def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
             if items < LIST_ITEMS and pl.n_words <= LIST_ITEM_WORDS and not _SENTENCE_END.search(text):
                 out[pl.line] = 1.0
                 items += 1
+                previous = pl
                 continue
             items = None
-        if (after_prose and text.endswith(":") and pl.n_words >= LIST_INTRO_WORDS
+        after_sentence = (previous is not None and previous.n_words >= LIST_INTRO_WORDS
+                          and bool(_SENTENCE_END.search(previous.whole.strip())))
+        if (after_sentence and text.endswith(":") and pl.n_words >= LIST_INTRO_WORDS
                 and not _TEASER_HEADING.match(text)):
             items = 0
-        if pl.is_prose or text.endswith(":"):
-            after_prose = pl.is_prose or after_prose
-        elif pl.n_words >= SHORT_LINE_WORDS:
-            after_prose = False
+        previous = pl
     return out
 
 

@@ -109,12 +109,24 @@ _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
 #: Where a clause that can stand side by side with another begins: after , ; : or a dash.
 _PARALLEL_BREAK = re.compile(r"[,;:]\s*|\s[—–-]\s")
+#: Targets that keep an attack on Twitter's side next to a third party ("menace OpenAI et Google"): LABELS.md §4.
+_SIDE_TARGET = re.compile(r"\bopenai\b|\bchatgpt\b")
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """The position of the first clause break (``_BREAK``) after ``pos``, or the end of ``text``."""
+    m = _BREAK.search(text, pos)
+    return m.start() if m else len(text)
+
+
 #: Who leaves something out when no actor is named ("Il n'est pas fait mention de …"): the letter, Twitter's.
 OMITTED_BY_DEFAULT = "twitter"
 #: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
 _CLAUSE_OPENERS = ("", "et", "and")
 #: An anaphora for the last actor named ("le réseau social reproche …, et ce dernier promet …").
-_ANAPHORA = re.compile(r"\b(?:ce dernier|cette dernière|the latter)\b")
+_ANAPHORA = re.compile(r"\b(?:ce dernier|cette dernière|the latter)\b(?!\s+(?:trimestre|semestre|mois|jour|week-end|an|"
+                       r"exercice|point|épisode|recours|mot|moment|rapport|courrier|message|tweet|billet|communiqué|"
+                       r"chapitre|volet|cas|étape|rebondissement|lettre|version|tarif|accord|contrat|quarter|year|month))")
 #: The acts that make a clause one side's voice when two clauses are set side by side.
 PARALLEL_ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
@@ -149,7 +161,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
     Args:
         lexicon: the parsed ``configs/frame_fr.yaml`` (``actors``, ``acts``,
-            ``conditional``, ``attribution``, ``passive``, ``negation``, ``framing``).
+            ``conditional``, ``attribution``, ``passive``, ``negation``,
+            ``subordinate``, ``no_comment``, ``open_question``, ``omission``,
+            ``reciprocal``, ``framing``).
         voices_weight: scale of the two ``voices_<side>`` columns next to the others.
     """
 
@@ -169,7 +183,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                    + sorted(set(lex["acts"]) - set(ACTS)))
         if unknown:
             raise ValueError(f"frame lexicon: unknown actor side or act {', '.join(unknown)}; "
-                             f"sides are {', '.join(SIDES)}, acts {', '.join(ACTS)}")
+                             f"sides are {', '.join(SIDES)} (and {OTHERS} for actors), acts {', '.join(ACTS)}")
         try:
             self.lexicon_ = self._index(lex)
             self.cased_ = LexiconIndex({"actors_cased": {side: cased.get(side) or [] for side in SIDES}})
@@ -219,10 +233,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
     def _spans(self, family: str, text: str, hits: dict[str, tuple[int, ...]]) -> list[tuple[int, int]]:
         """Spans of ``family`` (``no_comment``: a side declines to comment or leaves the press unanswered,
         "n'a pas donné suite", "declined to comment"; ``open_question``: "ira-t-il jusqu'au procès ?"):
-        from the match to the next clause break."""
+        from the match to the next clause break or coordination ("n'a pas commenté mais dément …")."""
         spans = []
         for begin, end, _ in self.lexicon_.find(family, text, hits):
-            stop = min((i for i in (text.find(c, end) for c in ",;:.") if i >= 0), default=len(text))
+            stop = min((i for i in (text.find(c, end) for c in (",", ";", ":", ".", " mais ", " et ", " but ", " and "))
+                        if i >= 0), default=len(text))
             spans.append((begin, stop))
         return spans
 
@@ -266,7 +281,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if not any(b <= start < e for b, e in unanswered):
                 free = [a for a in actors if a[1] <= start and start - a[1] <= WINDOW
                         and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
-                add(f"framing_weakens_{free[-1][2] if free else OMITTED_BY_DEFAULT}", start)
+                later = [a for a in actors if start <= a[0] < _clause_end(text, start)]
+                target = free[-1][2] if free else later[0][2] if later else OMITTED_BY_DEFAULT
+                if target in SIDES:
+                    add(f"framing_weakens_{target}", start)
         parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal
@@ -299,7 +317,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                         for a in actors)
             return k if opens else None
 
-        sides_by_clause: dict[int, str] = {}  # clauses opened by the actor of an act, and that actor's side
+        sides_by_clause: dict[int, str] = {}  # clauses opened by the actor of an act, and the side it voices
         sources_by_clause: dict[int, str] = {}  # clauses opened by "selon <side>", and that side
         for start, _, side in actors:
             add(f"mentions_{side}", start)
@@ -375,7 +393,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
 
         def negated(start: int, since: int = 0) -> bool:
             """A negation in the clause before ``start`` (not before ``since``, the end of the previous act)."""
-            clause = re.split(r"[,;:«»()]", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
+            clause = re.split(r"[,;:«»()]| mais | but ", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
             return bool(self.lexicon_.find("negation", clause, hits))
 
         denials: list[tuple[int, str]] = []
@@ -399,17 +417,22 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 # "Microsoft explique que … Twitter …": its statement about the other side is its claim (rule 1).
                 add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
-            if obj == OTHERS and act in ("accuse", "threaten", "demand"):
-                subject = None  # an attack on a third party is background, whoever makes it (LABELS.md §4)
+            if obj == OTHERS and act in ("accuse", "threaten", "demand") and not _SIDE_TARGET.search(
+                    text, end, _clause_end(text, end)) and not any(a[2] in SIDES for a in actors
+                                                                    if end <= a[0] < _clause_end(text, end)):
+                subject = None  # an attack on a third party only is background, whoever makes it (LABELS.md §4)
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
                 negated_act = negated(start, previous_end) or (
                     act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
-                add(f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}", start)
+                column = f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}"
+                add(column, start)
+                voiced = _VOICE_OF.get(column)  # "Microsoft aurait dépassé …" voices Twitter, not Microsoft
                 clause = (clause_opened_by(start, subject)
-                          if act in PARALLEL_ACTS and not any(b <= start < e for b, e in subordinate) else None)
+                          if voiced and act in PARALLEL_ACTS and not any(b <= start < e for b, e in subordinate)
+                          else None)
                 if clause is not None:
-                    sides_by_clause.setdefault(clause, subject)
+                    sides_by_clause.setdefault(clause, voiced)
                 if act == "deny" and not negated_act:
                     denials.append((end, subject))
             if obj and obj != subject:

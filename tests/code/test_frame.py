@@ -436,3 +436,31 @@ def test_an_omission_weakens_whoever_leaves_it_out(frame, text: str, weakened: s
 ])
 def test_doubt_and_unexecuted_threats_are_framing(frame, text: str, twitter: int, microsoft: int) -> None:
     assert voices(frame, text) == (twitter, microsoft)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # review of this release: each of these was voiced wrongly by a first version of a new rule
+    ("Twitter n'a réagi que par un emoji.", 0, 2),  # not a no-comment: the emoji answer (LABELS.md §2)
+    ("Microsoft n'a pas répondu à ses demandes d'audit.", 1, 0),  # the other side's demands, not the press
+    ("Microsoft did not respond to the accusations in the letter.", 1, 0),
+    ("Elon Musk accuse : Microsoft aurait utilisé illégalement les données.", 3, 0),  # one side, two clauses
+    ("Aussi le milliardaire réclamera-t-il des dommages et intérêts à Microsoft.", 2, 0),  # no question mark
+    ("Le milliardaire menace OpenAI et Google de poursuites.", 1, 0),  # OpenAI among the targets (§4)
+    ("Elon Musk le juge trop timoré face à OpenAI.", 0, 0),  # "le juge" is a pronoun and a verb
+])
+def test_new_rules_keep_to_their_sense(frame, text: str, twitter: int, microsoft: int) -> None:
+    assert voices(frame, text) == (twitter, microsoft)
+
+
+def test_a_no_comment_span_ends_at_a_coordination(frame) -> None:
+    assert columns(frame, "Microsoft n'a pas commenté mais dément tout abus.")["subject_microsoft_deny"] == 1
+
+
+def test_ce_dernier_before_a_noun_is_no_actor(frame) -> None:
+    c = columns(frame, "Twitter accuse Microsoft, et ce dernier trimestre a été marqué par des abus.")
+    assert "reciprocal" not in c and c.get("mentions_microsoft", 0) == 1
+
+
+def test_a_preposition_before_the_software_giant_still_governs_it(frame) -> None:
+    c = columns(frame, "Le courrier envoyé par Twitter au géant du logiciel réclame des comptes.")
+    assert "subject_microsoft_demand" not in c and c["mentions_microsoft"] == 1

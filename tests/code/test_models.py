@@ -485,3 +485,18 @@ def test_top_features_of_a_model_without_coefficients(gold_records, params) -> N
     out = top_features({"boilerplate": bp, "stance": st}, 2)
     assert out["stance"] == {"note": "the classifier has no linear coefficients"}
     assert set(out["boilerplate"]) == {"True", "False"}
+
+
+def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> None:
+    """The ceiling of RuleFloor (in_list, opens_article) applies to article lines only (LABELS.md §1, §4)."""
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    page = ["Twitter contre Microsoft : la lettre de l'avocat",
+            "Publié le 19 mai 2023 à 10h32, mis à jour le 20 mai 2023 à 08h07.",  # a date line is no standfirst
+            body, body, "Partager", "Retrouvez nos autres articles consacrés à Elon Musk :",
+            "Musk menace Microsoft d'un procès", body, "La lettre énumère les services mis en cause :", "Bing", "Azure"]
+    records = context_records(page, list(range(len(page))), len(page))
+    assert [r["opens_article"] for r in records] == [0] * len(page)
+    # after "Partager" the colon line opens no list; after a body sentence it does
+    assert [r["in_list"] for r in records] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]

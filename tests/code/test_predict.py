@@ -114,6 +114,10 @@ def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> 
     r = predict(TEXT, model=model_path)
     manifest = json.loads((trained_model_dir / "manifest.json").read_text())
     assert r.model.sha256 == manifest["sha256"] and r.model.data_sha256 == manifest["data_sha256"]
+    # the versions that decide the model's bytes are recorded with it
+    from importlib.metadata import version
+
+    assert manifest["libraries"] == {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib")}
 
 
 def test_import_and_predict_import_no_mlflow_dvc_or_spacy(model_path: str) -> None:

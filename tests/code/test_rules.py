@@ -143,6 +143,8 @@ def test_rating_widgets_are_furniture(text: str, fires: bool) -> None:
     ("La suite de cet article est réservée à nos abonnés.", "paywall", True),
     ("Pour lire la suite, connectez-vous.", "paywall", True),
     ("Twitter réserve son API complète aux clients qui paient jusqu'à 42 000 dollars par mois.", "paywall", False),
+    ("La coche bleue est désormais réservée aux abonnés de Twitter Blue.", "paywall", False),
+    ("Article réservé aux abonnés.", "paywall", True),
     ("5 réactions", "comment_area", True),
     ("Les réactions politiques se multiplient après la lettre.", "comment_area", False),
 ])
