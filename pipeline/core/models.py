@@ -169,7 +169,9 @@ class RuleFloor(_ProbaClassifier):
     precision on gold rows is in the labelling report); this makes them
     authoritative without taking the decision away from the model elsewhere.
     A line in a page's comment area (the record's ``in_comment_area``, after
-    a comment heading below the article) counts as a rule's.  Where an
+    a comment heading below the article) counts as a rule's, and so does a
+    line where a ``floor`` rule fires (furniture decided by the floor alone:
+    such a rule is no model feature, so adding one does not move the weights).  Where an
     ``article_text`` rule fires or the line is an item of a list inside the
     article (``in_list``) or the standfirst below the headline
     (``opens_article``), no boilerplate rule fires and the line is not in
@@ -193,7 +195,8 @@ class RuleFloor(_ProbaClassifier):
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
         for i, r in enumerate(X):
-            if self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]:
+            if (self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]
+                    or self.rules_.floor(r["text"], r["prev_text"])):
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"]

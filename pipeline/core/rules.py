@@ -217,11 +217,16 @@ def _compile(name: str, source: str, literals: Mapping[str, Sequence[str] | None
     return Pattern(source, on_lower, _cached_literals(source) if on_lower else None)
 
 
+#: The sections of ``configs/rules.yaml``: boilerplate rules (labelling votes and model features), floor rules
+#: (furniture for the rule floor only), article-text rules (a ceiling) and stance rules.
+RULE_TASKS = ("boilerplate", "floor", "article_text", "stance")
+
+
 class RuleSet:
     """All rules of ``configs/rules.yaml``.
 
     Args:
-        spec: the parsed YAML, ``{"boilerplate": [...], "article_text": [...], "stance": [...]}``.
+        spec: the parsed YAML, ``{"boilerplate": [...], "floor": [...], "article_text": [...], "stance": [...]}``.
 
     Raises:
         ValueError: a rule with no pattern, an invalid regular expression or an
@@ -232,7 +237,7 @@ class RuleSet:
         self.spec = spec
         literals = literals or {}
         self.rules: list[Rule] = []
-        for task in ("boilerplate", "article_text", "stance"):
+        for task in RULE_TASKS:
             for i, item in enumerate(spec.get(task) or []):
                 name = item.get("name") or f"{task}[{i}]"
                 source = item.get("fullmatch") or item.get("search")
@@ -243,7 +248,7 @@ class RuleSet:
                     if label not in config.STANCE_LABELS:
                         raise ValueError(f"rule {name!r}: unknown stance label {label!r}")
                 else:
-                    label = task == "boilerplate"
+                    label = task != "article_text"
                 self.rules.append(
                     Rule(
                         name,
@@ -257,6 +262,7 @@ class RuleSet:
         self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
         self.stance_rules = [r for r in self.rules if r.task == "stance"]
         self.article_text_rules = [r for r in self.rules if r.task == "article_text"]
+        self.floor_rules = [r for r in self.rules if r.task == "floor"]
         self._previous_rules = [i for i, r in enumerate(self.boilerplate_rules) if r.previous is not None]
         self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
@@ -310,6 +316,11 @@ class RuleSet:
         """True when any boilerplate rule fires, else None (abstain)."""
         return True if any(self.boilerplate_votes(text, previous)) else None
 
+    def floor(self, text: str, previous: str = "") -> bool:
+        """True when a ``floor`` rule fires: furniture that the boilerplate model's rule floor decides, without
+        the rule becoming a model feature or a labelling vote."""
+        return any(r.fires(text, previous) for r in self.floor_rules)
+
     def article_text(self, text: str, previous: str = "") -> bool:
         """True when an ``article_text`` rule fires: LABELS.md rules the line article text, though it looks
         like furniture."""
@@ -329,7 +340,7 @@ class RuleSet:
         """For each rule of ``task``: how often it fires on the gold rows and how often it is right."""
         out: dict[str, dict[str, Any]] = {}
         rules = {"boilerplate": self.boilerplate_rules, "article_text": self.article_text_rules,
-                 "stance": self.stance_rules}[task]
+                 "floor": self.floor_rules, "stance": self.stance_rules}[task]
         for rule in rules:
             fired = [g for t, p, g in zip(texts, previous, gold) if rule.fires(t, p)]
             correct = sum(1 for g in fired if g == rule.label)

@@ -122,6 +122,7 @@ def build_report(
         },
         "rule_precision_on_gold": {
             "boilerplate": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "boilerplate"),
+            "floor": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "floor"),
             "article_text": rules.precision_on(
                 gold_texts, gold_previous, [r["boilerplate"] for r in gold], "article_text"),
             "stance": rules.precision_on(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.rules import RuleSet, _lower_case_safe, required_literals
+from pipeline.core.rules import RULE_TASKS, RuleSet, _lower_case_safe, required_literals
 
 RULES = RuleSet.from_file("configs/rules.yaml")
 _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
@@ -20,7 +20,7 @@ _PIECES = st.sampled_from(list("aeiouéÉÀçœŒ0123456789 .:/-()©»«!?") + [
 
 def _reference(rule, text: str, previous: str) -> bool:
     """The rule as written: every pattern case-insensitive, on the text as given."""
-    spec = next(item for task in ("boilerplate", "article_text", "stance") for item in RULES.spec.get(task) or []
+    spec = next(item for task in RULE_TASKS for item in RULES.spec.get(task) or []
                 if item["name"] == rule.name)
     if spec.get("previous") and not re.fullmatch(spec["previous"], previous.strip(), re.IGNORECASE):
         return False
@@ -176,3 +176,18 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
                                                                  fires: bool) -> None:
     votes = dict(zip((r.name for r in RULES.boilerplate_rules), RULES.boilerplate_votes(text, previous)))
     assert votes[rule] is fires
+
+
+@pytest.mark.parametrize("text, fires", [
+    ("Bon plan : la Surface Laptop 5 passe à 899 €", True),
+    ("Voir l'offre", True),
+    ("♥ 214 · 37 réponses · Lire la suite sur Twitter", True),
+    ("▶ VIDÉO | Notre test de la manette en 4 minutes", True),
+    ("[À lire aussi] API de Twitter : la fin de l'accès gratuit", True),
+    ("Microsoft a jugé que l'offre de Twitter était trop chère.", False),
+    ("La suite de l'affaire se jouera sur Twitter.", False),
+])
+def test_floor_rules_are_furniture_but_neither_votes_nor_features(text: str, fires: bool) -> None:
+    assert RULES.floor(text) is fires
+    # a floor rule is not a boilerplate rule: it adds no vote (and so no model feature, no label)
+    assert {r.name for r in RULES.floor_rules}.isdisjoint(r.name for r in RULES.boilerplate_rules)
