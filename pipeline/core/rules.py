@@ -7,7 +7,9 @@ bare photo label is a caption" is such a rule.
 
 The ``label`` stage uses the votes for sentences that have no hand label; the
 boilerplate model uses them as features and, with ``rule_floor``, as a
-floor on its probability.  ``article_text`` rules are the other way round:
+floor on its probability.  ``floor`` rules are furniture for that floor only:
+no vote, no feature, so adding one leaves the model's weights as they are.
+``article_text`` rules are the other way round:
 lines that look like furniture but that docs/LABELS.md §4 rules article text
 (an embedded post's attribution line); where one fires and no boilerplate rule
 does, the boilerplate probability is at most ``1 - rule_floor``.  :meth:`RuleSet.precision_on` measures each rule
