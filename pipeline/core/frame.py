@@ -119,6 +119,22 @@ def _clause_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
+def _first_of(text: str, pos: int, marks: Sequence[str]) -> int:
+    """The position of the first of ``marks`` found after ``pos``, or the end of ``text``."""
+    return min((i for i in (text.find(m, pos) for m in marks) if i >= 0), default=len(text))
+
+
+def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """``pos`` lies in one of ``spans`` (begin included, end excluded)."""
+    return any(b <= pos < e for b, e in spans)
+
+
+#: What ends a concessive clause, and what ends a no-comment or open-question span (a coordination too:
+#: "n'a pas commenté mais dément …").
+_SUBORDINATE_ENDS = (",", ";", ":")
+_SPAN_ENDS = (",", ";", ":", ".", " mais ", " et ", " but ", " and ")
+
+
 #: Who leaves something out when no actor is named ("Il n'est pas fait mention de …"): the letter, Twitter's.
 OMITTED_BY_DEFAULT = "twitter"
 #: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
@@ -226,20 +242,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         for begin, end, _ in self.lexicon_.find("subordinate", text, hits):
             if "beau" in text[begin:end]:
                 begin = max(text.rfind(c, 0, begin) for c in ",;:") + 1
-            stop = min((i for i in (text.find(c, end) for c in ",;:") if i >= 0), default=len(text))
-            spans.append((begin, stop))
+            spans.append((begin, _first_of(text, end, _SUBORDINATE_ENDS)))
         return spans
 
     def _spans(self, family: str, text: str, hits: dict[str, tuple[int, ...]]) -> list[tuple[int, int]]:
         """Spans of ``family`` (``no_comment``: a side declines to comment or leaves the press unanswered,
         "n'a pas donné suite", "declined to comment"; ``open_question``: "ira-t-il jusqu'au procès ?"):
         from the match to the next clause break or coordination ("n'a pas commenté mais dément …")."""
-        spans = []
-        for begin, end, _ in self.lexicon_.find(family, text, hits):
-            stop = min((i for i in (text.find(c, end) for c in (",", ";", ":", ".", " mais ", " et ", " but ", " and "))
-                        if i >= 0), default=len(text))
-            spans.append((begin, stop))
-        return spans
+        return [(begin, _first_of(text, end, _SPAN_ENDS)) for begin, end, _ in self.lexicon_.find(family, text, hits)]
 
     def _row(self, original: str) -> np.ndarray:
         row = np.zeros(len(self.names_))
@@ -259,12 +269,12 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 return
             row[index[column]] += 1
             side = _VOICE_OF.get(column)
-            if side and not any(b <= pos < e for b, e in subordinate):
+            if side and not _inside(pos, subordinate):
                 voices[side] += FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
 
         for side in SIDES:
             for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
-                if not any(b <= start < e for b, e in unanswered):
+                if not _inside(start, unanswered):
                     add(f"framing_weakens_{side}", start)
         row[index["conditional_any"]] = len(self.lexicon_.find("conditional", text, hits))
         row[index["quotation"]] = float("«" in text or "\"" in text)
@@ -278,10 +288,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                      for m in _ANAPHORA.finditer(text) if actors[0][1] <= m.start()]
             actors = sorted(actors + named)
         for start, _, _ in self.lexicon_.find("omission", text, hits):
-            if not any(b <= start < e for b, e in unanswered):
+            if not _inside(start, unanswered):
                 free = [a for a in actors if a[1] <= start and start - a[1] <= WINDOW
                         and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
-                later = [a for a in actors if start <= a[0] < _clause_end(text, start)]
+                stop = _clause_end(text, start)
+                later = [a for a in actors if start <= a[0] < stop]
                 target = free[-1][2] if free else later[0][2] if later else OMITTED_BY_DEFAULT
                 if target in SIDES:
                     add(f"framing_weakens_{target}", start)
@@ -309,10 +320,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         … ; selon Microsoft, …"): two main clauses of equal weight (rule 3)."""
         breaks = [m.end() for m in _PARALLEL_BREAK.finditer(text)]
 
+        def clause_of(pos: int) -> tuple[int, int]:
+            """The index of the clause holding ``pos`` and where that clause begins."""
+            k = bisect.bisect_right(breaks, pos)
+            return k, breaks[k - 1] if k else 0
+
         def clause_opened_by(pos: int, side: str) -> int | None:
             """The index of the clause holding ``pos`` if an actor of ``side`` opens it, else None."""
-            k = bisect.bisect_right(breaks, pos)
-            begin = breaks[k - 1] if k else 0
+            k, begin = clause_of(pos)
             opens = any(a[2] == side and begin <= a[0] <= pos and text[begin:a[0]].strip() in _CLAUSE_OPENERS
                         for a in actors)
             return k if opens else None
@@ -322,7 +337,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         for start, _, side in actors:
             add(f"mentions_{side}", start)
         add(f"named_first_{actors[0][2]}", actors[0][0])
-        acts = [a for a in self.lexicon_.find("acts", text, hits) if not any(b <= a[0] < e for b, e in silent)]
+        acts = [a for a in self.lexicon_.find("acts", text, hits) if not _inside(a[0], silent)]
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
         # An actor after "que" starts a clause of its own ("affirme que Microsoft a dépassé"): a subject.
@@ -417,10 +432,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 # "Microsoft explique que … Twitter …": its statement about the other side is its claim (rule 1).
                 add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
-            if obj == OTHERS and act in ("accuse", "threaten", "demand") and not _SIDE_TARGET.search(
-                    text, end, _clause_end(text, end)) and not any(a[2] in SIDES for a in actors
-                                                                    if end <= a[0] < _clause_end(text, end)):
-                subject = None  # an attack on a third party only is background, whoever makes it (LABELS.md §4)
+            if obj == OTHERS and act in ("accuse", "threaten", "demand"):
+                stop = _clause_end(text, end)  # the objects: up to the end of the act's clause
+                if not _SIDE_TARGET.search(text, end, stop) and not any(a[2] in SIDES for a in actors
+                                                                        if end <= a[0] < stop):
+                    subject = None  # an attack on a third party only is background, whoever makes it (LABELS.md §4)
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
                 negated_act = negated(start, previous_end) or (
@@ -429,7 +445,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 add(column, start)
                 voiced = _VOICE_OF.get(column)  # "Microsoft aurait dépassé …" voices Twitter, not Microsoft
                 clause = (clause_opened_by(start, subject)
-                          if voiced and act in PARALLEL_ACTS and not any(b <= start < e for b, e in subordinate)
+                          if voiced and act in PARALLEL_ACTS and not _inside(start, subordinate)
                           else None)
                 if clause is not None:
                     sides_by_clause.setdefault(clause, voiced)
@@ -448,8 +464,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = after(end, 40, same_clause=True)
             if side:
                 add(f"attributed_to_{side}", start)
-                k = bisect.bisect_right(breaks, start)
-                if side in SIDES and not text[breaks[k - 1] if k else 0:start].strip():  # "…; selon Microsoft, …"
+                k, begin = clause_of(start)
+                if side in SIDES and not text[begin:start].strip():  # "…; selon Microsoft, …"
                     sources_by_clause.setdefault(k, side)
         return any(len(set(by_clause.values()) & set(SIDES)) == 2 for by_clause in (sides_by_clause, sources_by_clause))
 

@@ -261,10 +261,11 @@ class RuleSet:
                         previous=_compile(name, item["previous"], literals) if item.get("previous") else None,
                     )
                 )
-        self.boilerplate_rules = [r for r in self.rules if r.task == "boilerplate"]
-        self.stance_rules = [r for r in self.rules if r.task == "stance"]
-        self.article_text_rules = [r for r in self.rules if r.task == "article_text"]
-        self.floor_rules = [r for r in self.rules if r.task == "floor"]
+        self.by_task: dict[str, list[Rule]] = {task: [r for r in self.rules if r.task == task] for task in RULE_TASKS}
+        self.boilerplate_rules = self.by_task["boilerplate"]
+        self.stance_rules = self.by_task["stance"]
+        self.article_text_rules = self.by_task["article_text"]
+        self.floor_rules = self.by_task["floor"]
         self._previous_rules = [i for i, r in enumerate(self.boilerplate_rules) if r.previous is not None]
         self._votes_cache: dict[str, tuple[bool, ...]] = {}
 
@@ -341,9 +342,7 @@ class RuleSet:
     ) -> dict[str, dict[str, Any]]:
         """For each rule of ``task``: how often it fires on the gold rows and how often it is right."""
         out: dict[str, dict[str, Any]] = {}
-        rules = {"boilerplate": self.boilerplate_rules, "article_text": self.article_text_rules,
-                 "floor": self.floor_rules, "stance": self.stance_rules}[task]
-        for rule in rules:
+        for rule in self.by_task[task]:
             fired = [g for t, p, g in zip(texts, previous, gold) if rule.fires(t, p)]
             correct = sum(1 for g in fired if g == rule.label)
             out[rule.name] = {

@@ -101,6 +101,7 @@ def build_report(
     gold = [r for r in rows if r["label_source"] == "gold"]
     gold_texts = [r["text"] for r in gold]
     gold_previous = [r["previous_text"] for r in gold]
+    gold_boilerplate = [r["boilerplate"] for r in gold]
     gold_content = [r for r in gold if not r["boilerplate"]]
     rule_vs_gold_bp = sum(1 for r in gold if r["rule_boilerplate"] and not r["boilerplate"])
     rule_vs_gold_stance = sum(
@@ -121,10 +122,8 @@ def build_report(
             **{lab: sum(1 for r in gold_content if r["stance"] == lab) for lab in config.STANCE_LABELS},
         },
         "rule_precision_on_gold": {
-            "boilerplate": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "boilerplate"),
-            "floor": rules.precision_on(gold_texts, gold_previous, [r["boilerplate"] for r in gold], "floor"),
-            "article_text": rules.precision_on(
-                gold_texts, gold_previous, [r["boilerplate"] for r in gold], "article_text"),
+            **{task: rules.precision_on(gold_texts, gold_previous, gold_boilerplate, task)
+               for task in ("boilerplate", "floor", "article_text")},  # page rules: judged on every gold row
             "stance": rules.precision_on(
                 [r["text"] for r in gold_content], [r["previous_text"] for r in gold_content],
                 [r["stance"] for r in gold_content], "stance",
