@@ -25,7 +25,7 @@ from pipeline import config
 from pipeline.core.clean import Cleaner
 from pipeline.core.data import trimmed_pages
 from pipeline.core.features import Record
-from pipeline.core.loading import BUNDLE_FORMAT
+from pipeline.core.loading import BUNDLE_FORMAT, library_versions
 from pipeline.core.models import build_boilerplate_model, build_stance_model
 from pipeline.core.rules import RuleSet
 from pipeline.core.segment import Segmenter
@@ -81,17 +81,6 @@ def params_digest(params: Params) -> str:
     data = params.to_dict()
     data.pop("variant", None)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
-
-
-#: The libraries whose versions decide the bytes of a trained model.
-MODEL_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
-
-
-def library_versions() -> dict[str, str]:
-    """Installed version of each of :data:`MODEL_LIBRARIES`."""
-    from importlib.metadata import version
-
-    return {name: version(name) for name in MODEL_LIBRARIES}
 
 
 def save_bundle(bundle: dict[str, Any], out_dir: Path, params: Params, train: Sequence[Record],

@@ -12,6 +12,7 @@ Light to import: scikit-learn and NLTK load with the model.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ from pipeline import config
 #: 6: the page features have an ``after_teaser_heading`` column; RuleFloor reads ``article_text`` rules and
 #:    the comment area.
 BUNDLE_FORMAT = 6
+
+#: The libraries whose versions decide the bytes and the scores of a trained model (distribution name:
+#: import name). The manifest records their versions; loading a model under other versions logs a warning.
+MODEL_LIBRARIES = {"scikit-learn": "sklearn", "numpy": "numpy", "scipy": "scipy", "joblib": "joblib"}
+
+logger = logging.getLogger(__name__)
 
 
 class ModelNotFoundError(FileNotFoundError):
@@ -125,6 +132,24 @@ def _local_metrics(model_file: Path, sha256: str) -> dict[str, float]:
     return {k: float(headline[k]) for k in METRIC_KEYS if isinstance(headline.get(k), (int, float))}
 
 
+def library_versions() -> dict[str, str]:
+    """Installed version of each of :data:`MODEL_LIBRARIES`, by distribution name."""
+    import importlib
+
+    return {name: importlib.import_module(module).__version__ for name, module in MODEL_LIBRARIES.items()}
+
+
+def _warn_on_library_drift(model_file: Path, recorded: dict[str, str]) -> None:
+    """Log a warning naming every library whose installed version differs from the one that trained the model."""
+    installed = library_versions()
+    drift = [f"{name} {recorded[name]} (installed: {installed[name]})"
+             for name in MODEL_LIBRARIES if name in recorded and recorded[name] != installed[name]]
+    if drift:
+        logger.warning("%s was trained with %s; its scores may differ under the installed versions. Retrain with "
+                       "`dvc repro`, or install the recorded versions (models/manifest.json, `libraries`).",
+                       model_file, ", ".join(drift))
+
+
 def load_verified(model_file: Path, manifest_file: Path, source: str,
                    metrics: dict[str, float] | None = None, mlflow_run_id: str | None = None) -> LoadedModel:
     if not manifest_file.exists():
@@ -150,6 +175,7 @@ def load_verified(model_file: Path, manifest_file: Path, source: str,
     import joblib
 
     bundle = joblib.load(model_file)
+    _warn_on_library_drift(model_file, manifest.get("libraries") or {})
     info = ModelInfo(
         source=source,
         sha256=actual,

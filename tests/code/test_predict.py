@@ -107,9 +107,6 @@ def test_missing_model_says_run_dvc_repro(tmp_path: Path) -> None:
         predict("Un texte.", model=tmp_path / "nothing.joblib")
 
 
-
-
-
 def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> None:
     r = predict(TEXT, model=model_path)
     manifest = json.loads((trained_model_dir / "manifest.json").read_text())
@@ -118,6 +115,46 @@ def test_model_metadata_is_exposed(model_path: str, trained_model_dir: Path) -> 
     from importlib.metadata import version
 
     assert manifest["libraries"] == {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib")}
+
+
+def test_constraints_pin_the_installed_model_libraries() -> None:
+    # dvc.lock is reproducible byte for byte only under the pinned versions; a failure here means the
+    # environment was installed without `-c constraints.txt`, or the pins were not moved with dvc.lock.
+    from importlib.metadata import version
+
+    pins = {}
+    for line in (config.ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, pinned = line.split("==")
+            pins[name.strip()] = pinned.strip()
+    assert pins == {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "joblib")}, (
+        "install with `pip install -e .[dev] -c constraints.txt`, or after an upgrade run `dvc repro` and commit "
+        "dvc.lock with new pins")
+
+
+def test_loading_under_other_library_versions_warns_with_both_versions(
+        trained_model_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import shutil
+
+    from pipeline.core.loading import library_versions, load_verified
+
+    copy = tmp_path / "model"
+    shutil.copytree(trained_model_dir, copy)
+    manifest_file = copy / "manifest.json"
+    with caplog.at_level("WARNING", logger="pipeline.core.loading"):
+        load_verified(copy / "model.joblib", manifest_file, "same versions")
+    assert not caplog.records
+
+    manifest = json.loads(manifest_file.read_text())
+    manifest["libraries"]["scikit-learn"] = "0.0.1"
+    manifest_file.write_text(json.dumps(manifest))
+    with caplog.at_level("WARNING", logger="pipeline.core.loading"):
+        loaded = load_verified(copy / "model.joblib", manifest_file, "older scikit-learn")
+    assert loaded.stance is not None  # a warning, not a refusal
+    [record] = caplog.records
+    message = record.getMessage()
+    assert f"scikit-learn 0.0.1 (installed: {library_versions()['scikit-learn']})" in message
+    assert "numpy" not in message and "dvc repro" in message
 
 
 def test_import_and_predict_import_no_mlflow_dvc_or_spacy(model_path: str) -> None:
