@@ -342,6 +342,13 @@ LIST_ITEM_WORDS = 12
 LIST_ITEMS = 8
 #: Words from which a line ending with ":" is a sentence that introduces a list (not "Lire aussi :").
 LIST_INTRO_WORDS = 5
+#: Words from which a line ending with ":" introduces a list wherever it stands (after an intertitle or a
+#: photo credit too, not only after a body sentence), unless it addresses the reader (:data:`_READER_ADDRESS`).
+LIST_INTRO_SENTENCE_WORDS = 8
+#: A line that speaks to the reader ("Retrouvez nos articles sur …", "Découvrez notre sélection :") is a
+#: site's prompt, not an article sentence introducing a list.
+_READER_ADDRESS = re.compile(r"\b(?:nos|vos|notre|votre|retrouvez|découvrez|lisez|consultez|suivez|"
+                             r"our|your)\b", re.I)
 #: Sentence punctuation at the end of a line (unlike ``_END_PUNCT``, not a closing bracket: "Bing (moteur)" is a
 #: list item).
 _SENTENCE_END = re.compile(r"[.!?…»]\s*$")
@@ -352,10 +359,12 @@ def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
     (:data:`LIST_ITEM_WORDS` words at most, no final sentence punctuation) right after a sentence of the
     body that ends with ":" ("La lettre énumère les services concernés :" then "Bing", "Azure" …).
 
-    The introducing line must come right after a body sentence (a line of :data:`LIST_INTRO_WORDS` words
-    or more that ends with sentence punctuation: not "Partager") and must not open a teaser block ("Sur le
-    même sujet :").  LABELS.md §4 makes such items article text; the boilerplate model's
-    :class:`~pipeline.core.models.RuleFloor` treats them like an ``article_text`` rule's lines."""
+    The introducing line must have :data:`LIST_INTRO_SENTENCE_WORDS` words or more and not address the
+    reader (after an intertitle or a photo credit too), or :data:`LIST_INTRO_WORDS` words or more right
+    after a body sentence (a line that ends with sentence punctuation: not "Partager"); and it must not
+    open a teaser block ("Sur le même sujet :").  LABELS.md §4 makes such items article text; the
+    boilerplate model's :class:`~pipeline.core.models.RuleFloor` treats them like an ``article_text``
+    rule's lines."""
     out = {pl.line: 0.0 for pl in page}
     previous: PageLine | None = None
     items = None  # items seen since the introducing line, None outside a list
@@ -370,7 +379,8 @@ def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
             items = None
         after_sentence = (previous is not None and previous.n_words >= LIST_INTRO_WORDS
                           and bool(_SENTENCE_END.search(previous.whole.strip())))
-        if (after_sentence and text.endswith(":") and pl.n_words >= LIST_INTRO_WORDS
+        if (text.endswith(":") and ((pl.n_words >= LIST_INTRO_SENTENCE_WORDS and not _READER_ADDRESS.search(text))
+                                    or (after_sentence and pl.n_words >= LIST_INTRO_WORDS))
                 and not _TEASER_HEADING.match(text)):
             items = 0
         previous = pl

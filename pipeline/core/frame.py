@@ -25,8 +25,8 @@ allegation in the conditional after a side (``conditional_<side>``), a side
 accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
 named first, a claim whose speaker closes the sentence ("…, soutient
-l'avocat.") or a Microsoft statement about the other side ("Microsoft explique
-que … Twitter …", not an announcement): ``claimed_by_<side>``, voicing that
+l'avocat.") or a Microsoft statement ("Microsoft explique que …", "Microsoft
+souligne que les questions portent sur …"; not an announcement, not negated): ``claimed_by_<side>``, voicing that
 side; discrediting words (``discredited_<side>``) and the writer's framing
 (``framing_weakens_<side>``) weigh :data:`FRAMING_WEIGHT`; and reciprocal or
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
@@ -104,6 +104,10 @@ _REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?
 _CLAUSE_START = re.compile(r"\bque\b|\bqu'")
 #: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").
 _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
+#: What a statement is about when it answers the dispute without naming the other side ("Microsoft souligne
+#: que les questions portent sur …"); a statement about anything else ("son outil change le 25 avril") is no claim.
+_DISPUTE_OBJECT = re.compile(r"\b(?:questions?|api|accusations?|reproches?|griefs?|lettre|courrier|partenariat|"
+                             r"relation|règles|accord|conditions d'utilisation|données du réseau)\b")
 #: Verbs that announce a decision or a date rather than argue a case (procedure: neutral, as in the seeds).
 #: Statements are recognised in French only (English "says that" is not a claim here).
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
@@ -428,8 +432,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 add(f"claimed_by_{subject}", start)
             elif (act == "say" and subject in STATEMENT_SIDES and _REPORTED_CONTENT.match(text, end)
                   and not _ANNOUNCING.match(text, start) and not negated(start)
-                  and any(a[2] != subject for a in actors if a[0] >= end)):
-                # "Microsoft explique que … Twitter …": its statement about the other side is its claim (rule 1).
+                  and (any(a[2] != subject for a in actors if a[0] >= end)
+                       or _DISPUTE_OBJECT.search(text, end, _clause_end(text, end)))):
+                # "Microsoft explique que …": its statement is its claim (rule 1), whether or not it names Twitter
+                # (round 12: "Microsoft souligne que les questions portent sur son usage passé d'une API gratuite").
                 add(f"claimed_by_{subject}", start)
             obj = after(end, same_clause=True)  # an actor in another clause is not the object
             if obj == OTHERS and act in ("accuse", "threaten", "demand"):

@@ -161,8 +161,11 @@ def test_an_attribution_that_does_not_close_the_sentence_claims_nothing(frame) -
 @pytest.mark.parametrize("text", [
     "Microsoft explique que la hausse des tarifs de Twitter l'a poussé à partir.",
     "Microsoft assure avoir toujours respecté les règles de Twitter.",
+    # about the dispute without naming Twitter: the API, the questions, the partnership
+    "Microsoft rappelle que l'API était gratuite à l'époque des faits.",
+    "Le groupe de Redmond explique que ces questions concernent des usages anciens.",
 ])
-def test_a_microsoft_statement_about_twitter_is_its_claim(frame, text: str) -> None:
+def test_a_microsoft_statement_on_the_dispute_is_its_claim(frame, text: str) -> None:
     c = columns(frame, text)
     assert c["claimed_by_microsoft"] == 1
     assert c["voices_microsoft"] > c.get("voices_twitter", 0)

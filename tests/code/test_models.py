@@ -500,3 +500,11 @@ def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> No
     assert [r["opens_article"] for r in records] == [0] * len(page)
     # after "Partager" the colon line opens no list; after a body sentence it does
     assert [r["in_list"] for r in records] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+    # a long introducing sentence opens its list after an intertitle or a photo credit too, unless it
+    # speaks to the reader
+    page = ["Les services concernés", "Selon la lettre, les applications suivantes ont interrogé l'API :",
+            "Bing", "Azure", body, "Crédit : Studio Lumière",
+            "Découvrez nos autres dossiers consacrés aux réseaux sociaux et à leurs données :",
+            "Musk menace Microsoft d'un procès"]
+    records = context_records(page, list(range(len(page))), len(page))
+    assert [r["in_list"] for r in records] == [0, 0, 1, 1, 0, 0, 0, 0]

@@ -186,6 +186,19 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("[À lire aussi] API de Twitter : la fin de l'accès gratuit", True),
     ("Microsoft a jugé que l'offre de Twitter était trop chère.", False),
     ("La suite de l'affaire se jouera sur Twitter.", False),
+    ("Réactions (48)", True),
+    ("Les commentaires (nombreux) ont afflué.", False),
+    ("Read more: Why developers are leaving the Twitter API", True),
+    ("Topics: Elon Musk, Microsoft, Data", True),
+    ("Read more about the letter in our newsletter.", False),
+    # a menu whose separators were lost, in French or English
+    ("Accueil Actus Monde Politique Économie Sports Culture", True),
+    ("News World Business Tech Politics Opinion Podcasts", True),
+    # title-case words that are not section names: a headline, a list of products or people
+    ("Microsoft Opens Bing Chat To Everyone Today", False),
+    ("Xbox Series X Surface Laptop Azure Bing", False),
+    # section names in a sentence with lower-case words
+    ("Le Monde et Les Echos parlent de Sport, Culture et Économie", False),
 ])
 def test_floor_rules_are_furniture_but_neither_votes_nor_features(text: str, fires: bool) -> None:
     assert RULES.floor(text) is fires
