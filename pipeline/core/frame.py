@@ -92,6 +92,9 @@ _INVERTED_BEFORE = re.compile(r"[»,]\s*(?:\w+\s+){0,2}$")
 _COMMA_BEFORE = re.compile(r",\s*(?:\w+\s+){0,2}$")
 #: What may come between discrediting words and the actor they apply to ("le bluff de Musk").
 _GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
+#: A determiner right before a word of saying makes it a noun ("contrairement au tweet du milliardaire"), not a
+#: verb.  Not "le", "la", "les", "l'", "leur": before a verb they are pronouns ("comme le souligne Microsoft").
+_DETERMINER_BEFORE = re.compile(r"\b(?:au|aux|un|une|du|des|son|sa|ses|cet|cette|the|his|its|their)\s*$")
 #: What may follow a closing "…, a affirmé X": the speaker and the end of the sentence.
 _CLOSING_ATTRIBUTION = re.compile(r"[^,;:.!?«»]{0,60}[.!?…]?\s*$")
 #: Sides whose reported statements ("Microsoft explique que …", "Microsoft assure avoir …") are a claim of
@@ -426,6 +429,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 continue
             subject = speaker(start)
             if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
+                    and not _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
                     and inverted(start, _COMMA_BEFORE)
                     and after(end, INVERTED_SPEAKER_WINDOW, same_clause=True) == subject):  # named after the verb
                 # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).

@@ -423,10 +423,18 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     assert c["reciprocal"] == 1  # "…, et ce dernier promet …" stands beside the accusation
 
 
+def test_a_word_of_saying_after_a_determiner_is_a_noun_and_names_no_speaker(frame) -> None:
+    # "au tweet du milliardaire" is the tweet, not "…, tweete le milliardaire" closing the sentence
+    text = "La lettre reste vague sur les agences, contrairement au tweet du milliardaire."
+    assert "claimed_by_twitter" not in columns(frame, text)
+    assert columns(frame, "Microsoft a dépassé les plafonds, tweete le milliardaire.")["claimed_by_twitter"] == 1
+
+
 @pytest.mark.parametrize("text, weakened", [
     ("Dans sa réponse, Microsoft ne dit pas un mot des agences gouvernementales.", "microsoft"),
     ("La lettre de l'avocat ne mentionne pas l'entraînement des IA.", "twitter"),
     ("Il n'est pas fait mention de l'entraînement de l'IA.", "twitter"),  # no actor: the letter's omission
+    ("Le courrier de Me Spiro ne dit rien des modèles d'IA, à la différence du message du milliardaire.", "twitter"),
 ])
 def test_an_omission_weakens_whoever_leaves_it_out(frame, text: str, weakened: str) -> None:
     assert columns(frame, text)[f"framing_weakens_{weakened}"] == 1
@@ -436,6 +444,9 @@ def test_an_omission_weakens_whoever_leaves_it_out(frame, text: str, weakened: s
     ("Rien, dans le courrier de l'avocat, ne permet d'affirmer que Microsoft a entraîné ses IA.", 0, 2),
     ("Toujours pas de plainte de Musk contre Microsoft.", 0, 2),  # the threat left unexecuted
     ("Aucune plainte n'a été déposée à ce stade.", 0, 0),  # a bare fact (rule 2)
+    ("Rien ne permet pour l'instant d'affirmer que Microsoft a vendu ces tweets.", 0, 2),
+    ("La menace lancée en avril par Musk n'a débouché sur rien.", 0, 2),
+    ("Ses ultimatums finissent le plus souvent dans le silence.", 0, 2),
 ])
 def test_doubt_and_unexecuted_threats_are_framing(frame, text: str, twitter: int, microsoft: int) -> None:
     assert voices(frame, text) == (twitter, microsoft)
