@@ -144,6 +144,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     after_heading = _after_teaser_heading(page, runs)
     in_comments = _comment_area(page, runs)
     in_list = _list_items(page)
+    dated = _dated_items(page)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -167,6 +168,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "after_teaser_heading": after_heading[line],
                 "in_comment_area": in_comments[line],
                 "in_list": in_list[line],
+                "in_dated_items": dated[line],
                 "opens_article": 1.0 if line in opening else 0.0,
             }
         )
@@ -384,6 +386,62 @@ def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
                 and not _TEASER_HEADING.match(text)):
             items = 0
         previous = pl
+    return out
+
+
+#: A date line of a teaser item: a calendar date ("19 mai 2023", "19.05.2023") or a relative one ("il y a 7 h",
+#: "hier"), with at most :data:`DATE_LINE_WORDS` words (an author or a reading time may come with it).  A bare
+#: time ("14h05") is not one: live blogs put one above each entry, which is article text.
+_RELATIVE_DATE = re.compile(r"\bil y a \d+\s*(?:min|h|heures?|jours?|j)\b|^(?:hier|aujourd'hui|avant-hier)\b|"
+                            r"\b\d+\s*(?:h|min|hours?|days?) ago\b", re.I)
+DATE_LINE_WORDS = 12
+#: Lines of one teaser item between two date lines (headline, summary, source), and items in a row that make a block.
+DATED_ITEM_LINES = 3
+DATED_ITEMS_MIN = 2
+
+
+def _headline_like(pl: PageLine) -> bool:
+    """A line shaped like a headline: one sentence of 2 to 20 words, no final punctuation, a capital first."""
+    last = pl.parts[-1].rstrip()
+    return len(pl.parts) == 1 and 2 <= pl.n_words <= 20 and not _END_PUNCT.search(last) and last[:1].isupper()
+
+
+def _dated_items(page: Sequence[PageLine]) -> dict[int, float]:
+    """1.0 for the lines of a block of dated teaser items: :data:`DATED_ITEMS_MIN` or more items in a row,
+    each of 1 to :data:`DATED_ITEM_LINES` lines of one or two sentences, separated by date lines ("19 mai
+    2023", "il y a 7 h").  A tag page or a related-articles list repeats headline, summary, date; an article
+    has one date line above a long body, so its headline and standfirst stay out.  Each item holds a
+    headline-like line (:func:`_headline_like`)."""
+    out = {pl.line: 0.0 for pl in page}
+    dates = [k for k, pl in enumerate(page)
+             if pl.n_words <= DATE_LINE_WORDS and "@" not in pl.whole  # not an embedded post's attribution
+             and (_DATE.search(pl.whole) or _RELATIVE_DATE.search(pl.whole))]
+    if len(dates) < DATED_ITEMS_MIN:
+        return out
+    bounds = [-1, *dates, len(page)]
+    # items: the lines between consecutive date lines (and before the first, after the last); before a date
+    # line, a longer stretch ends with an item when one of its last lines is headline-like (the first item of
+    # a block right below the article's body: "…body. | Headline | Summary | date")
+    items, trimmed = [], []
+    for j in range(len(bounds) - 1):
+        a, b = bounds[j] + 1, bounds[j + 1]
+        cut = a
+        if b - a > DATED_ITEM_LINES and b < len(page):
+            cut = next((k for k in range(b - 1, b - DATED_ITEM_LINES - 1, -1) if _headline_like(page[k])), a)
+        items.append((cut, b))
+        trimmed.append(cut > a)  # a trimmed item can open a block, not continue one across the body
+    short = [0 < b - a <= DATED_ITEM_LINES and all(len(page[k].parts) <= 2 for k in range(a, b))
+             and any(_headline_like(page[k]) for k in range(a, b)) for a, b in items]
+    j = 0
+    while j < len(items):
+        end = j + 1 if short[j] else j
+        while end < len(items) and short[end] and not trimmed[end]:
+            end += 1
+        if end - j >= DATED_ITEMS_MIN:
+            for a, b in items[j:end]:
+                for k in range(a, min(b + 1, len(page))):  # the item and the date line after it
+                    out[page[k].line] = 1.0
+        j = max(end, j + 1)
     return out
 
 

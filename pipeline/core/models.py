@@ -169,7 +169,9 @@ class RuleFloor(_ProbaClassifier):
     precision on gold rows is in the labelling report); this makes them
     authoritative without taking the decision away from the model elsewhere.
     A line in a page's comment area (the record's ``in_comment_area``, after
-    a comment heading below the article) counts as a rule's, and so does a
+    a comment heading below the article) counts as a rule's, and so does a line
+    of a block of dated teaser items (``in_dated_items``: headline, summary,
+    date, repeated), and a
     line where a ``floor`` rule fires (furniture decided by the floor alone:
     such a rule is no model feature, so adding one does not move the weights).  Where an
     ``article_text`` rule fires or the line is an item of a list inside the
@@ -196,7 +198,7 @@ class RuleFloor(_ProbaClassifier):
         pos = list(self.classes_).index(True)
         for i, r in enumerate(X):
             if (self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]
-                    or self.rules_.floor(r["text"], r["prev_text"])):
+                    or r["in_dated_items"] or self.rules_.floor(r["text"], r["prev_text"])):
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"]

@@ -226,6 +226,28 @@ def test_which_headings_open_the_comment_area(heading: str, opens: bool) -> None
     assert flags[4:] == ([1.0, 1.0] if opens else [0.0, 0.0])
 
 
+def test_dated_teaser_items_in_a_row_make_a_block_but_an_article_under_its_date_does_not() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    summary = "Le groupe de Redmond promet d'étudier les questions posées par l'avocat."
+    page = ["Twitter contre Microsoft : la lettre de l'avocat", "Par Léa Martin · 19 mai 2023", body, body, body,
+            "Microsoft répond à Twitter", summary, "il y a 3 h",
+            "Musk menace Microsoft d'un procès", "20 avril 2023",
+            "Mentions légales : tous droits réservés à la rédaction, reproduction interdite sans accord."]
+    flags = [r["in_dated_items"] for r in context_records(page, list(range(len(page))), len(page))]
+    # two items (headline + summary, headline) with their date lines; the article and its date line are not
+    assert flags == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0]
+    # one dated item is no block; an embedded post's attribution line is no date line; a live blog's bare
+    # times are no date lines either
+    for lines in (["Microsoft répond à Twitter", summary, "il y a 3 h", body, body],
+                  ["Microsoft répond à Twitter", "— Léa Martin (@lmartin) 19 mai 2023", "Musk menace Microsoft",
+                   "— Léa Martin (@lmartin) 20 mai 2023", body],
+                  ["14h05", "Microsoft répond à Twitter", "13h40", "Musk menace Microsoft", body]):
+        flags = [r["in_dated_items"] for r in context_records(lines, list(range(len(lines))), len(lines))]
+        assert flags == [0] * len(lines)
+
+
 def test_the_comment_area_ends_after_its_last_line() -> None:
     from pipeline.core.features import COMMENT_AREA_LINES, context_records
 

@@ -259,6 +259,17 @@ def test_rule_floor_raises_the_comment_area_like_a_rule() -> None:
     assert base[1, pos] < 0.9 and out[1, pos] == pytest.approx(0.9)
 
 
+def test_rule_floor_raises_dated_teaser_items_like_a_rule() -> None:
+    X, y = _train()
+    model = RuleFloor(_words_pipe(), RULES, floor=0.9).fit(X, y)
+    test = _page(["Le groupe répondra.", "Le groupe répondra."], "t")
+    test[1] = {**test[1], "in_dated_items": 1.0}
+    base, out = model.model_.predict_proba(test), model.predict_proba(test)
+    pos = list(model.classes_).index(True)
+    np.testing.assert_array_equal(out[0], base[0])
+    assert base[1, pos] < 0.9 and out[1, pos] == pytest.approx(0.9)
+
+
 def test_rule_floor_without_rules_changes_nothing() -> None:
     X, y = _train()
     model = RuleFloor(_words_pipe(), None, floor=0.95).fit(X, y)
