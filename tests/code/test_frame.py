@@ -423,6 +423,24 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     assert c["reciprocal"] == 1  # "…, et ce dernier promet …" stands beside the accusation
 
 
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # insistence is no negation: Musk keeps attacking
+    ("Le milliardaire ne cesse de reprocher à Microsoft son appétit pour les données.", 1, 0),
+    ("Musk n'hésite pas à accuser Microsoft de pillage.", 1, 0),
+    ("Elon Musk n'a pas accusé Microsoft de fraude.", 0, 1),  # a real negation still turns the act around
+    # Microsoft's statements and goodwill, in French and English
+    ("Microsoft dit avoir toujours respecté l'accord avec Twitter.", 0, 1),
+    ("Le groupe de Redmond se penchera sur les questions de l'avocat.", 0, 1),
+    ("Microsoft said it would look into the matter.", 0, 1),
+    # what the writer says Microsoft is not, and what the letter leaves out
+    ("Microsoft ne possède d'ailleurs pas OpenAI.", 0, 2),
+    ("The letter does not repeat the charge about AI training.", 0, 2),
+])
+def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
 def test_a_word_of_saying_after_a_determiner_is_a_noun_and_names_no_speaker(frame) -> None:
     # "au tweet du milliardaire" is the tweet, not "…, tweete le milliardaire" closing the sentence
     text = "La lettre reste vague sur les agences, contrairement au tweet du milliardaire."

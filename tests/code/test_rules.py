@@ -187,6 +187,8 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("Microsoft a jugé que l'offre de Twitter était trop chère.", False),
     ("La suite de l'affaire se jouera sur Twitter.", False),
     ("Réactions (48)", True),
+    ("Rejoignez notre chaîne WhatsApp pour ne rien manquer", True),
+    ("Ils rejoignent notre analyse : l'API est devenue trop chère.", False),
     ("Les commentaires (nombreux) ont afflué.", False),
     ("Read more: Why developers are leaving the Twitter API", True),
     ("Topics: Elon Musk, Microsoft, Data", True),
