@@ -11,7 +11,12 @@ written before the model changed, never used to write rules or features) or
   small scraped page, line by line.  The page is joined, cleaned and segmented
   as ``predict()`` does; a row with a ``capability`` passes when every sentence
   of its line gets the right boilerplate decision (``label == "boilerplate"``
-  or not).  Rows with ``capability: null`` are context only.
+  or not).  Rows with ``capability: null`` are context only.  An article line
+  (a stance label) with a capability is also a **page stance** case: stance in
+  page context, as ``predict()`` gives it on a real page (neighbours, page
+  structure); it passes when its line is one sentence, kept as article text,
+  whose most probable stance is the label.  Its "capabilities" are the gold
+  labels, so the lowest one is the worst recall of a class.
 
 :func:`load_checklist` validates every row (``file:line: reason``);
 :func:`score_checklist` gives pass rates per part and capability.
@@ -31,6 +36,8 @@ from pipeline import config
 from pipeline.io import InputError
 
 PARTS = ("test", "dev")
+#: What the checklist scores: stance rows, boilerplate decisions on page lines, stance of page article lines.
+TASKS = ("stance", "boilerplate", "page_stance")
 LABELS = ("boilerplate", *config.STANCE_LABELS)
 
 
@@ -113,8 +120,9 @@ def load_checklist(root: Path | None = None) -> list[Case]:
     return cases
 
 
-def _page_decisions(model: Any, rows: Sequence[Case]) -> list[list[bool]]:
-    """Boilerplate decision of every sentence of each row's line, as ``predict()`` makes it."""
+def _page_decisions(model: Any, rows: Sequence[Case]) -> list[list[tuple[bool, str | None]]]:
+    """For each row's line, every sentence's boilerplate decision and stance (None for boilerplate), as
+    ``predict()`` makes them."""
     text = "\n".join(c.text for c in rows)
     starts = []
     pos = 0
@@ -122,17 +130,18 @@ def _page_decisions(model: Any, rows: Sequence[Case]) -> list[list[bool]]:
         starts.append(pos)
         pos += len(c.text) + 1
     sentences, records = model.prepare(text)
-    p_bp, _ = model.score(records) if records else ([], {})
-    out: list[list[bool]] = [[] for _ in rows]
-    for s, p in zip(sentences, p_bp):
-        out[bisect.bisect_right(starts, s.start) - 1].append(bool(p >= model.boilerplate_threshold))
+    p_bp, stance = model.score(records) if records else ([], {})
+    out: list[list[tuple[bool, str | None]]] = [[] for _ in rows]
+    for i, (s, p) in enumerate(zip(sentences, p_bp)):
+        label = max(stance[i], key=stance[i].get) if i in stance else None
+        out[bisect.bisect_right(starts, s.start) - 1].append((bool(p >= model.boilerplate_threshold), label))
     return out
 
 
 def score_checklist(model: Any, cases: Sequence[Case]) -> dict[str, Any]:
     """Pass rates per part and capability for a loaded model (:class:`pipeline.serve.predict.LoadedModel`).
 
-    Returns ``{"parts": {part: {"stance": {...}, "boilerplate": {...}}}, "failures": [...],
+    Returns ``{"parts": {part: {"stance": {...}, "boilerplate": {...}, "page_stance": {...}}}, "failures": [...],
     "outcomes": {part: {task: {case id: passed}}}}``
     where each task block has ``pass_rate``, ``n`` and ``capabilities``
     (``{name: {"pass_rate", "n", "passed"}}``).
@@ -157,18 +166,21 @@ def score_checklist(model: Any, cases: Sequence[Case]) -> dict[str, Any]:
             if not c.scored:
                 continue
             want = c.label == "boilerplate"
-            ok = bool(decisions) and all(d == want for d in decisions)
-            results.append((c, "boilerplate", ok, decisions))
+            ok = bool(decisions) and all(bp == want for bp, _ in decisions)
+            results.append((c, "boilerplate", ok, [bp for bp, _ in decisions]))
+            if not want and len(decisions) == 1:  # LABELS.md labels sentences: a one-sentence line only
+                got = decisions[0][1]
+                results.append((c, "page_stance", got == c.label, got or "boilerplate"))
     parts: dict[str, Any] = {}
     for part in PARTS:
         block: dict[str, Any] = {}
-        for task in ("stance", "boilerplate"):
+        for task in TASKS:
             mine = [(c, ok) for c, t, ok, _ in results if c.part == part and t == task]
             if not mine:
                 continue
             caps: dict[str, list[bool]] = defaultdict(list)
             for c, ok in mine:
-                caps[str(c.capability)].append(ok)
+                caps[c.label if task == "page_stance" else str(c.capability)].append(ok)
             block[task] = {
                 "pass_rate": round(sum(ok for _, ok in mine) / len(mine), 4),
                 "n": len(mine),

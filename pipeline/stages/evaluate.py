@@ -9,7 +9,9 @@
 * **Baselines** on the same folds: majority class, the labelling rules alone, and
   a plain TF-IDF (words + characters) logistic regression.
 * **The capability checklist** (``checklist/``): pass rates per part (frozen
-  ``test``, ``dev``) and capability, for the trained model.
+  ``test``, ``dev``) and capability, for the trained model: stance rows,
+  boilerplate decisions on page lines, and the stance of article lines in page
+  context (``page_stance``).
 * **95% intervals** for the headline figures (bootstrap over sentences / cases).
 * The top weighted features of each class (``reports/top_features.json``).
 
@@ -39,6 +41,7 @@ import numpy as np
 
 from pipeline import config
 from pipeline.core.bundle import fit_models
+from pipeline.core.checklist import TASKS
 from pipeline.core.data import records_from_rows, trainable
 from pipeline.core.features import Record
 from pipeline.io import atomic_write_text, read_json_file, read_jsonl, run_stage, write_json
@@ -287,7 +290,7 @@ def headline(summary: dict[str, Any], checklist: dict[str, Any]) -> dict[str, fl
     if "headline" in summary.get("unseen_sites", {}):
         figures["f1_boilerplate_unseen_site"] = summary["unseen_sites"]["headline"]["value"]
     test = checklist.get("test", {})
-    for task in ("stance", "boilerplate"):
+    for task in TASKS:
         if task in test:
             figures[f"checklist_{task}_pass_rate"] = test[task]["pass_rate"]
             figures[f"checklist_{task}_min_capability"] = test[task]["min_capability_pass_rate"]
