@@ -102,7 +102,7 @@ _CLOSING_ATTRIBUTION = re.compile(r"[^,;:.!?«»]{0,60}[.!?…]?\s*$")
 #: announcements (prices, API tiers) are background; counting Twitter's too lowered seed LOAO to 0.796.
 STATEMENT_SIDES = ("microsoft",)
 #: What follows a verb of saying when it reports content: "que", a colon, or an infinitive claim ("assure avoir").
-_REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?:avoir|être)\b)")
+_REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?:avoir|être|vouloir|souhaiter)\b)")
 #: A completive clause starts between a verb and the actor after it.
 _CLAUSE_START = re.compile(r"\bque\b|\bqu'")
 #: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").

@@ -435,6 +435,13 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     # what the writer says Microsoft is not, and what the letter leaves out
     ("Microsoft ne possède d'ailleurs pas OpenAI.", 0, 2),
     ("The letter does not repeat the charge about AI training.", 0, 2),
+    # calm answers and the wish to keep working together
+    ("Microsoft joue la conciliation face au milliardaire.", 0, 1),
+    ("Le groupe de Redmond se dit désireux de poursuivre sa collaboration avec Twitter.", 0, 1),
+    ("Microsoft assure vouloir continuer à travailler avec le réseau social.", 0, 1),
+    # what the letter does not say, and threats left without follow-up
+    ("La lettre ne précise pas quelles agences auraient reçu les données.", 0, 1),
+    ("Le milliardaire brandit souvent des procès sans y donner suite.", 0, 1),
 ])
 def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
