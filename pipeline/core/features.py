@@ -115,8 +115,9 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     structure: the headline (none on a page without a body, :func:`_body_runs`),
     the shape of the lines around (``block_*``), the lines after a teaser-block
     heading (``after_teaser_heading``), the comment area below the article
-    (``in_comment_area``), the items of a list inside the article (``in_list``) and
-    the standfirst below the headline (``opens_article``).
+    (``in_comment_area``), the items of a list inside the article (``in_list``),
+    blocks of dated teaser items (``in_dated_items``), a paragraph cut off by the
+    scraper (``cut_off_body``) and the standfirst below the headline (``opens_article``).
 
     Args:
         texts: the article's sentences, in order.
@@ -145,6 +146,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     in_comments = _comment_area(page, runs)
     in_list = _list_items(page)
     dated = _dated_items(page)
+    cut_off = _cut_off_body(page)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -169,6 +171,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "in_comment_area": in_comments[line],
                 "in_list": in_list[line],
                 "in_dated_items": dated[line],
+                "cut_off_body": cut_off[line],
                 "opens_article": 1.0 if line in opening else 0.0,
             }
         )
@@ -398,6 +401,28 @@ DATE_LINE_WORDS = 12
 #: Lines of one teaser item between two date lines (headline, summary, source), and items in a row that make a block.
 DATED_ITEM_LINES = 3
 DATED_ITEMS_MIN = 2
+
+
+#: Words from which a line without final punctuation right after a paragraph is the body cut off by the
+#: scraper ("… on a le droit d'être scept"), not a headline or a teaser title (LABELS.md §4: article text).
+CUT_OFF_WORDS = 14
+#: A line that opens with a label of up to three words ("Vidéo — …", "Anonyme_4417 : …", "Newsletter : …") is
+#: a teaser, a comment or a box, not a paragraph.
+_LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
+
+
+def _cut_off_body(page: Sequence[PageLine]) -> dict[int, float]:
+    """1.0 for a line of :data:`CUT_OFF_WORDS` words or more with no final punctuation, no menu mark and no
+    leading label, whose last sentence has half as many words or more, right after a prose line of the
+    body: a paragraph the scraper cut off."""
+    out = {pl.line: 0.0 for pl in page}
+    for previous, pl in zip(page, page[1:]):
+        last = pl.parts[-1].rstrip()
+        if (previous.is_prose and pl.n_words >= CUT_OFF_WORDS and not _END_PUNCT.search(last)
+                and len(_WORD.findall(last)) >= CUT_OFF_WORDS // 2  # not a box's "Je m'inscris"
+                and not _MENU_MARK.search(pl.whole) and not _LEADING_LABEL.match(pl.whole)):
+            out[pl.line] = 1.0
+    return out
 
 
 def _headline_like(pl: PageLine) -> bool:

@@ -175,8 +175,8 @@ class RuleFloor(_ProbaClassifier):
     line where a ``floor`` rule fires (furniture decided by the floor alone:
     such a rule is no model feature, so adding one does not move the weights).  Where an
     ``article_text`` rule fires or the line is an item of a list inside the
-    article (``in_list``) or the standfirst below the headline
-    (``opens_article``), no boilerplate rule fires and the line is not in
+    article (``in_list``), the standfirst below the headline
+    (``opens_article``) or a paragraph the scraper cut off (``cut_off_body``), no boilerplate rule fires and the line is not in
     the comment area, the positive probability is at most ``1 - floor``.
     """
 
@@ -201,7 +201,7 @@ class RuleFloor(_ProbaClassifier):
                     or r["in_dated_items"] or self.rules_.floor(r["text"], r["prev_text"])):
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
-            elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"]
+            elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"] or r["cut_off_body"]
                                                        or self.rules_.article_text(r["text"], r["prev_text"])):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
         return proba

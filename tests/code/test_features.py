@@ -248,6 +248,22 @@ def test_dated_teaser_items_in_a_row_make_a_block_but_an_article_under_its_date_
         assert flags == [0] * len(lines)
 
 
+def test_a_long_line_without_final_punctuation_after_a_paragraph_is_the_body_cut_off() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    cut = "Reste à savoir si le réseau social ira jusqu'au procès, ce que personne à Redmond ne semble croi"
+    page = ["Twitter contre Microsoft", body, body, cut,
+            # not a cut paragraph: a box whose last words are a button, a labelled teaser, a menu, a headline
+            body, "Newsletter : recevez chaque matin l'essentiel de la tech dans votre boîte mail. Je m'inscris",
+            body, "Vidéo — Elon Musk et l'intelligence artificielle, ses déclarations les plus marquantes en images",
+            body, "Accueil | Monde | Économie | Tech | Culture | Sport | Vidéos | Podcasts | Newsletters | Jeux",
+            body, "Musk contre Microsoft : la lettre de l'avocat"]
+    flags = [r["cut_off_body"] for r in context_records(page, list(range(len(page))), len(page))]
+    assert flags[3] == 1.0
+    assert sum(flags) == 1.0
+
+
 def test_the_comment_area_ends_after_its_last_line() -> None:
     from pipeline.core.features import COMMENT_AREA_LINES, context_records
 

@@ -270,6 +270,18 @@ def test_rule_floor_raises_dated_teaser_items_like_a_rule() -> None:
     assert base[1, pos] < 0.9 and out[1, pos] == pytest.approx(0.9)
 
 
+def test_rule_floor_caps_a_cut_off_paragraph_like_article_text() -> None:
+    X, y = _train()
+    # A model that has learnt that every line is boilerplate: the cap must bring the cut paragraph down.
+    model = RuleFloor(_words_pipe(), RULES, floor=0.9).fit(X, [True] * (len(y) - 1) + [False])
+    test = _page(["Le groupe répondra aux questions", "Le groupe répondra aux questions"], "t")
+    test[1] = {**test[1], "cut_off_body": 1.0}
+    base, out = model.model_.predict_proba(test), model.predict_proba(test)
+    pos = list(model.classes_).index(True)
+    np.testing.assert_array_equal(out[0], base[0])
+    assert base[1, pos] > 0.1 and out[1, pos] == pytest.approx(0.1)
+
+
 def test_rule_floor_without_rules_changes_nothing() -> None:
     X, y = _train()
     model = RuleFloor(_words_pipe(), None, floor=0.95).fit(X, y)
