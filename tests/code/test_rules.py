@@ -153,6 +153,18 @@ def test_new_furniture_rules_keep_to_furniture(text: str, rule: str, fires: bool
     assert votes[rule] is fires
 
 
+@pytest.mark.parametrize("previous, text, fires", [
+    ("« On ne paie pas pour des données qu'on utilisait gratuitement »", "Paul Lemaire, consultant chez Datavia", True),
+    ("« Le dossier est mince »", "Inès Caron", True),
+    # not below a quotation set apart, or not a name line
+    ("Le groupe a répondu sobrement.", "Paul Lemaire, consultant chez Datavia", False),
+    ("« Le dossier est mince »", "Partager sur Facebook", False),
+    ("« Le dossier est mince »", "Par Inès Caron, le 19 mai 2023.", False),
+])
+def test_the_name_line_below_a_pull_quote_is_article_text(previous: str, text: str, fires: bool) -> None:
+    assert RULES.article_text(text, previous) is fires
+
+
 def test_precision_of_article_text_rules_counts_article_lines_as_correct() -> None:
     texts = ["— Elon Musk (@elonmusk) 19 avril 2023", "— Satya Nadella (@satyanadella) 20 avril 2023", "Publicité"]
     gold = [False, True, True]  # the second line mislabelled as boilerplate, to see it counted as wrong
