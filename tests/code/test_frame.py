@@ -442,6 +442,10 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     # what the letter does not say, and threats left without follow-up
     ("La lettre ne précise pas quelles agences auraient reçu les données.", 0, 1),
     ("Le milliardaire brandit souvent des procès sans y donner suite.", 0, 1),
+    ("Le volume avancé par Twitter dépasse de loin les plafonds.", 1, 0),  # a figure put forward by a side
+    ("Un milliardaire coutumier des menaces", 0, 1),
+    ("L'accès gratuit est si bridé qu'il ne sert plus à grand-chose.", 0, 1),
+    ("Dans la lettre, pas une ligne sur les modèles d'IA.", 0, 1),
 ])
 def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
