@@ -446,10 +446,6 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     ("Un milliardaire coutumier des menaces", 0, 1),
     ("L'accès gratuit est si bridé qu'il ne sert plus à grand-chose.", 0, 1),
     ("Dans la lettre, pas une ligne sur les modèles d'IA.", 0, 1),
-    # English coverage of Twitter's letter
-    ("Twitter says Microsoft took more data than it was allowed to.", 1, 0),
-    ("Microsoft declined to pay for the new tier, the letter says.", 1, 0),
-    ("The letter gives Microsoft until June 7 to answer.", 1, 0),
 ])
 def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
