@@ -105,6 +105,8 @@ STATEMENT_SIDES = ("microsoft",)
 _REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?:avoir|être|vouloir|souhaiter)\b)")
 #: A completive clause starts between a verb and the actor after it.
 _CLAUSE_START = re.compile(r"\bque\b|\bqu'")
+#: English verbs of saying, after which the actor that follows opens the reported clause ("says Microsoft took").
+_ENGLISH_SAYING = re.compile(r"says|said|writes|wrote|claims|claimed|states|stated|alleges|alleged")
 #: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").
 _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 #: What a statement is about when it answers the dispute without naming the other side ("Microsoft souligne
@@ -348,8 +350,11 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         # An actor right after an act is that act's object ("attaquer Microsoft"): not a subject candidate.
         # Nor is an actor governed by a preposition ("soutenu par Microsoft", "contre Twitter").
         # An actor after "que" starts a clause of its own ("affirme que Microsoft a dépassé"): a subject.
+        # So does an actor right after an English verb of saying ("Twitter says Microsoft took …": no "that").
         subjects = [a for a in actors if not any(0 <= a[0] - e <= OBJECT_GAP and not _BREAK.search(text, e, a[0])
-                                                 and not _CLAUSE_START.search(text, e, a[0]) for _, e, _ in acts)
+                                                 and not _CLAUSE_START.search(text, e, a[0])
+                                                 and not (act == "say" and _ENGLISH_SAYING.fullmatch(text, s, e))
+                                                 for s, e, act in acts)
                     and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
         quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 

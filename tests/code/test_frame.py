@@ -446,10 +446,18 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     ("Un milliardaire coutumier des menaces", 0, 1),
     ("L'accès gratuit est si bridé qu'il ne sert plus à grand-chose.", 0, 1),
     ("Dans la lettre, pas une ligne sur les modèles d'IA.", 0, 1),
+    # English coverage of Twitter's letter; after "says", the actor opens the reported clause (no "that")
+    ("Twitter says Microsoft took more data than it was allowed to.", 1, 0),
+    ("Microsoft declined to pay for the new tier, the letter says.", 1, 0),
 ])
 def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
     assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
+def test_after_an_english_verb_of_saying_the_actor_is_the_subject_of_the_reported_clause(frame) -> None:
+    c = columns(frame, "The letter claims Microsoft violated the agreement.")
+    assert c["subject_microsoft_wrongdoing"] == 1 and "subject_twitter_wrongdoing" not in c
 
 
 def test_a_word_of_saying_after_a_determiner_is_a_noun_and_names_no_speaker(frame) -> None:
