@@ -48,8 +48,8 @@ Boilerplate and stance models for French press coverage of the 2023 Twitter/Micr
 
 One run per trained model, written by the `publish` stage of `dvc repro` (or `dvc exp run`).
 Headline metrics: `f1_boilerplate` and `macro_f1_stance` (leave-one-article-out on the scraped seed
-pages), `checklist_stance_pass_rate` and `checklist_boilerplate_pass_rate` (frozen test part of the
-capability checklist) and `predict_sentences_per_second`. Per class, per fold, per baseline and per
+pages), `checklist_stance_pass_rate`, `checklist_boilerplate_pass_rate` and `checklist_page_stance_pass_rate`
+(frozen test part of the capability checklist) and `predict_sentences_per_second`. Per class, per fold, per baseline and per
 capability figures are in each run's `evaluation/` artifacts. Compare runs on the headline metrics;
 the `Dataset` column says which labelled data each run learned from.
 """

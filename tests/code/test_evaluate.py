@@ -174,7 +174,11 @@ def _checklist_scored() -> dict:
                             "outcomes": [True, False, True, True]},
                  "boilerplate": {"pass_rate": 0.5, "n": 2, "min_capability_pass_rate": 0.5,
                                  "capabilities": {"teasers": {"pass_rate": 0.5, "n": 2, "passed": 1}},
-                                 "outcomes": [True, False]}},
+                                 "outcomes": [True, False]},
+                 "page_stance": {"pass_rate": 0.5, "n": 2, "min_capability_pass_rate": 0.0,
+                                 "capabilities": {"neutral": {"pass_rate": 0.0, "n": 1, "passed": 0},
+                                                  "pro_twitter": {"pass_rate": 1.0, "n": 1, "passed": 1}},
+                                 "outcomes": [False, True]}},
         "dev": {"stance": {"pass_rate": 1.0, "n": 1, "min_capability_pass_rate": 1.0,
                            "capabilities": {"quotes": {"pass_rate": 1.0, "n": 1, "passed": 1}},
                            "outcomes": [True]}}}}
@@ -197,6 +201,8 @@ def test_checklist_metrics_flattens_parts_tasks_and_capabilities() -> None:
         "test.stance.pass_rate": 0.75, "test.stance.min_capability": 0.5,
         "test.stance.negation": 0.5, "test.stance.quotes": 1.0,
         "test.boilerplate.pass_rate": 0.5, "test.boilerplate.min_capability": 0.5, "test.boilerplate.teasers": 0.5,
+        "test.page_stance.pass_rate": 0.5, "test.page_stance.min_capability": 0.0,
+        "test.page_stance.neutral": 0.0, "test.page_stance.pro_twitter": 1.0,
         "dev.stance.pass_rate": 1.0, "dev.stance.min_capability": 1.0, "dev.stance.quotes": 1.0,
     }
 
@@ -211,6 +217,7 @@ def test_headline_picks_the_figures_people_compare(summary) -> None:
         "f1_pro_microsoft": summary["stance"]["model"]["per_class"][PM]["f1"],
         "checklist_stance_pass_rate": 0.75, "checklist_stance_min_capability": 0.5,
         "checklist_boilerplate_pass_rate": 0.5, "checklist_boilerplate_min_capability": 0.5,
+        "checklist_page_stance_pass_rate": 0.5,  # no min capability: its "capabilities" are the gold labels
     }
     summary["unseen_sites"] = {"headline": {"value": 0.42}}
     assert ev.headline(summary, {})["f1_boilerplate_unseen_site"] == 0.42
