@@ -248,22 +248,12 @@ def test_an_article_text_rule_caps_the_probability_where_no_boilerplate_rule_fir
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
 
 
-def test_rule_floor_raises_the_comment_area_like_a_rule() -> None:
+@pytest.mark.parametrize("flag", ["in_comment_area", "in_dated_items"])
+def test_rule_floor_raises_the_comment_area_and_dated_teaser_items_like_a_rule(flag: str) -> None:
     X, y = _train()
     model = RuleFloor(_words_pipe(), RULES, floor=0.9).fit(X, y)
     test = _page(["Le groupe répondra.", "Le groupe répondra."], "t")
-    test[1] = {**test[1], "in_comment_area": 1.0}
-    base, out = model.model_.predict_proba(test), model.predict_proba(test)
-    pos = list(model.classes_).index(True)
-    np.testing.assert_array_equal(out[0], base[0])
-    assert base[1, pos] < 0.9 and out[1, pos] == pytest.approx(0.9)
-
-
-def test_rule_floor_raises_dated_teaser_items_like_a_rule() -> None:
-    X, y = _train()
-    model = RuleFloor(_words_pipe(), RULES, floor=0.9).fit(X, y)
-    test = _page(["Le groupe répondra.", "Le groupe répondra."], "t")
-    test[1] = {**test[1], "in_dated_items": 1.0}
+    test[1] = {**test[1], flag: 1.0}
     base, out = model.model_.predict_proba(test), model.predict_proba(test)
     pos = list(model.classes_).index(True)
     np.testing.assert_array_equal(out[0], base[0])
