@@ -145,7 +145,8 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     after_heading = _after_teaser_heading(page, runs)
     in_comments = _comment_area(page, runs)
     in_list = _list_items(page)
-    dated = _dated_items(page)
+    protected = set(opening) | ({lines[head]} if head is not None else set())
+    dated = _dated_items(page, protected)
     cut_off = _cut_off_body(page)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
@@ -171,7 +172,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "in_comment_area": in_comments[line],
                 "in_list": in_list[line],
                 "in_dated_items": dated[line],
-                "cut_off_body": cut_off[line],
+                "cut_off_body": cut_off[line] if ws & topic else 0.0,  # a teaser of another story shares none
                 "opens_article": 1.0 if line in opening else 0.0,
             }
         )
@@ -352,8 +353,8 @@ LIST_INTRO_WORDS = 5
 LIST_INTRO_SENTENCE_WORDS = 8
 #: A line that speaks to the reader ("Retrouvez nos articles sur …", "Découvrez notre sélection :") is a
 #: site's prompt, not an article sentence introducing a list.
-_READER_ADDRESS = re.compile(r"\b(?:nos|vos|notre|votre|retrouvez|découvrez|lisez|consultez|suivez|"
-                             r"our|your)\b", re.I)
+_READER_ADDRESS = re.compile(r"\b(?:nos|vos|notre|votre|vous|retrouvez|découvrez|lisez|consultez|suivez|recevez|"
+                             r"inscrivez|abonnez|cliquez|signalez|notez|merci|lecteurs|our|your|you)\b", re.I)
 #: Sentence punctuation at the end of a line (unlike ``_END_PUNCT``, not a closing bracket: "Bing (moteur)" is a
 #: list item).
 _SENTENCE_END = re.compile(r"[.!?…»]\s*$")
@@ -401,6 +402,8 @@ DATE_LINE_WORDS = 12
 #: Lines of one teaser item between two date lines (headline, summary, source), and items in a row that make a block.
 DATED_ITEM_LINES = 3
 DATED_ITEMS_MIN = 2
+#: Words from which an item's first line is a teaser headline (not "Lecture 3 min" or "Vidéo").
+ITEM_HEADLINE_WORDS = 4
 
 
 #: Words from which a line without final punctuation right after a paragraph is the body cut off by the
@@ -411,16 +414,25 @@ CUT_OFF_WORDS = 14
 _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
 
 
+#: A site's prompt to the reader ("Recevez …", "Retrouvez tous nos articles …", "Merci d'avoir lu …"); a
+#: paragraph may say "vous" in a quotation, so the reader's pronouns alone do not count here.
+_CALL_TO_ACTION = re.compile(r"\b(?:retrouvez|découvrez|recevez|inscrivez|abonnez|cliquez|signalez|notez|suivez|"
+                             r"consultez|lisez|téléchargez|merci|subscribe|sign up|click)\b", re.I)
+
+
 def _cut_off_body(page: Sequence[PageLine]) -> dict[int, float]:
-    """1.0 for a line of :data:`CUT_OFF_WORDS` words or more with no final punctuation, no menu mark and no
-    leading label, whose last sentence has half as many words or more, right after a prose line of the
-    body: a paragraph the scraper cut off."""
+    """1.0 for a line of :data:`CUT_OFF_WORDS` words or more with no final punctuation, no menu mark, no
+    leading label and no call to the reader (:data:`_CALL_TO_ACTION`), whose last sentence has half as many
+    words or more, right after a prose line: a paragraph the scraper cut off.  :func:`context_records` also
+    asks it to share a topic word with the page, which a teaser of another story does not."""
     out = {pl.line: 0.0 for pl in page}
-    for previous, pl in zip(page, page[1:]):
+    for k in range(1, len(page)):
+        pl = page[k]
         last = pl.parts[-1].rstrip()
-        if (previous.is_prose and pl.n_words >= CUT_OFF_WORDS and not _END_PUNCT.search(last)
+        if (page[k - 1].is_prose and pl.n_words >= CUT_OFF_WORDS and not _END_PUNCT.search(last)
                 and len(_WORD.findall(last)) >= CUT_OFF_WORDS // 2  # not a box's "Je m'inscris"
-                and not _MENU_MARK.search(pl.whole) and not _LEADING_LABEL.match(pl.whole)):
+                and not _MENU_MARK.search(pl.whole) and not _LEADING_LABEL.match(pl.whole)
+                and not _CALL_TO_ACTION.search(pl.whole)):
             out[pl.line] = 1.0
     return out
 
@@ -431,16 +443,33 @@ def _headline_like(pl: PageLine) -> bool:
     return len(pl.parts) == 1 and 2 <= pl.n_words <= 20 and not _END_PUNCT.search(last) and last[:1].isupper()
 
 
-def _dated_items(page: Sequence[PageLine]) -> dict[int, float]:
+#: What may stand beside the date on a teaser's date line ("Publié le …", "Par Inès Carrat · …", "3 min de lecture").
+_DATE_FILLER = re.compile(r"\b(?:publié|mis|à|jour|le|la|il|y|a|lecture|min|minutes?|par|by|modifié|actualisé|"
+                          r"updated|published|on|at|de)\b|[^\w\s]", re.I)
+#: Words besides the date and its filler from which a line with a date is a sentence, not a date line.
+DATE_LINE_OTHER_WORDS = 3
+
+
+def _is_date_line(pl: PageLine) -> bool:
+    """A teaser's date line: mostly a date ("19 mai 2023", "il y a 7 h", "Par Inès Carrat · 19.05.2023"), not a
+    sentence that holds one ("La lettre est datée du 28 avril 2023.") nor an embedded post's attribution."""
+    text = pl.whole
+    if pl.n_words > DATE_LINE_WORDS or "@" in text or text.rstrip().endswith("."):
+        return False
+    if not (_DATE.search(text) or _RELATIVE_DATE.search(text)):
+        return False
+    rest = _DATE_FILLER.sub(" ", _RELATIVE_DATE.sub(" ", _TIME.sub(" ", _DATE.sub(" ", text))))
+    return len([w for w in rest.split() if not w.isdigit()]) <= DATE_LINE_OTHER_WORDS
+
+
+def _dated_items(page: Sequence[PageLine], protected: set[int]) -> dict[int, float]:
     """1.0 for the lines of a block of dated teaser items: :data:`DATED_ITEMS_MIN` or more items in a row,
-    each of 1 to :data:`DATED_ITEM_LINES` lines of one or two sentences, separated by date lines ("19 mai
-    2023", "il y a 7 h").  A tag page or a related-articles list repeats headline, summary, date; an article
-    has one date line above a long body, so its headline and standfirst stay out.  Each item holds a
-    headline-like line (:func:`_headline_like`)."""
+    each of 1 to :data:`DATED_ITEM_LINES` lines of one or two sentences that open with a headline-like line,
+    separated by date lines (:func:`_is_date_line`).  A tag page or a related-articles list repeats headline,
+    summary, date; an article has one date line above a long body.  No item holds a line of the article's
+    body (a prose line right after another) or a ``protected`` line (the page's headline and standfirst)."""
     out = {pl.line: 0.0 for pl in page}
-    dates = [k for k, pl in enumerate(page)
-             if pl.n_words <= DATE_LINE_WORDS and "@" not in pl.whole  # not an embedded post's attribution
-             and (_DATE.search(pl.whole) or _RELATIVE_DATE.search(pl.whole))]
+    dates = [k for k, pl in enumerate(page) if _is_date_line(pl)]
     if len(dates) < DATED_ITEMS_MIN:
         return out
     bounds = [-1, *dates, len(page)]
@@ -455,8 +484,11 @@ def _dated_items(page: Sequence[PageLine]) -> dict[int, float]:
             cut = next((k for k in range(b - 1, b - DATED_ITEM_LINES - 1, -1) if _headline_like(page[k])), a)
         items.append((cut, b))
         trimmed.append(cut > a)  # a trimmed item can open a block, not continue one across the body
-    short = [0 < b - a <= DATED_ITEM_LINES and all(len(page[k].parts) <= 2 for k in range(a, b))
-             and any(_headline_like(page[k]) for k in range(a, b)) for a, b in items]
+    short = [0 < b - a <= DATED_ITEM_LINES and _headline_like(page[a]) and page[a].n_words >= ITEM_HEADLINE_WORDS
+             and all(len(page[k].parts) <= 2 and page[k].line not in protected
+                     and not (page[k].is_prose and k > 0 and page[k - 1].is_prose)  # two paragraphs: a body
+                     for k in range(a, b))
+             for a, b in items]
     j = 0
     while j < len(items):
         end = j + 1 if short[j] else j

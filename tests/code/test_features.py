@@ -248,6 +248,24 @@ def test_dated_teaser_items_in_a_row_make_a_block_but_an_article_under_its_date_
         assert flags == [0] * len(lines)
 
 
+def test_an_article_with_dated_sentences_and_intertitles_is_no_block_of_teaser_items() -> None:
+    from pipeline.core.features import context_records
+
+    # sentences that hold a date are no date lines; the headline and the standfirst are never items
+    page = ["Twitter accuse Microsoft d'utilisation abusive de ses données",
+            "Le réseau social réclame des comptes au groupe de Redmond sur l'usage de son interface.",
+            "Publié le 19 mai 2023 à 10h05", "Lecture 3 min", "Mis à jour le 19 mai 2023 à 12h30",
+            "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat.",
+            "Il menace depuis avril de porter l'affaire devant les tribunaux si rien ne change d'ici là.",
+            "Une lettre pour commencer", "La lettre d'Alex Spiro est datée du 28 avril 2023.",
+            "Réaction mesurée de Microsoft", "Microsoft a répondu le 2 mai 2023.",
+            "La suite se jouera avant le 7 juin, date butoir fixée par le réseau social."]
+    assert [r["in_dated_items"] for r in context_records(page, list(range(len(page))), len(page))] == [0] * len(page)
+    # without a body the page has no headline of its own, but a reading time is still no teaser headline
+    page = [page[0], page[1], page[2], page[3], page[4]]
+    assert [r["in_dated_items"] for r in context_records(page, list(range(len(page))), len(page))] == [0] * len(page)
+
+
 def test_a_long_line_without_final_punctuation_after_a_paragraph_is_the_body_cut_off() -> None:
     from pipeline.core.features import context_records
 
@@ -258,7 +276,10 @@ def test_a_long_line_without_final_punctuation_after_a_paragraph_is_the_body_cut
             body, "Newsletter : recevez chaque matin l'essentiel de la tech dans votre boîte mail. Je m'inscris",
             body, "Vidéo — Elon Musk et l'intelligence artificielle, ses déclarations les plus marquantes en images",
             body, "Accueil | Monde | Économie | Tech | Culture | Sport | Vidéos | Podcasts | Newsletters | Jeux",
-            body, "Musk contre Microsoft : la lettre de l'avocat"]
+            body, "Musk contre Microsoft : la lettre de l'avocat",
+            # a site's prompt, and a teaser of another story (no topic word of the page)
+            body, "Recevez gratuitement chaque matin les dernières nouvelles du réseau social dans votre boîte mail",
+            body, "Un avion perd son train d'atterrissage au décollage de l'aéroport de Montréal sans faire de blessé"]
     flags = [r["cut_off_body"] for r in context_records(page, list(range(len(page))), len(page))]
     assert flags[3] == 1.0
     assert sum(flags) == 1.0

@@ -431,7 +431,7 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     # Microsoft's statements and goodwill, in French and English
     ("Microsoft dit avoir toujours respecté l'accord avec Twitter.", 0, 1),
     ("Le groupe de Redmond se penchera sur les questions de l'avocat.", 0, 1),
-    ("Microsoft said it would look into the matter.", 0, 1),
+    ("Microsoft said it would keep working with Twitter.", 0, 1),
     # what the writer says Microsoft is not, and what the letter leaves out
     ("Microsoft ne possède d'ailleurs pas OpenAI.", 0, 2),
     ("The letter does not repeat the charge about AI training.", 0, 2),
@@ -446,6 +446,12 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     ("Un milliardaire coutumier des menaces", 0, 1),
     ("L'accès gratuit est si bridé qu'il ne sert plus à grand-chose.", 0, 1),
     ("Dans la lettre, pas une ligne sur les modèles d'IA.", 0, 1),
+    # one-sided framing words kept to their sense: a tool "bridé" or time saved is no side's framing
+    ("Microsoft a bridé son assistant Bing après quelques dérapages.", 0, 0),
+    ("Les développeurs utilisent ChatGPT pour gagner du temps.", 0, 0),
+    ("Le projet d'IA d'Elon Musk a coûté des millions d'euros pour rien.", 0, 0),
+    # English omissions name whoever leaves something out
+    ("Microsoft's statement does not say whether it will pay the new price.", 1, 0),
     # English coverage of Twitter's letter; after "says", the actor opens the reported clause (no "that")
     ("Twitter says Microsoft took more data than it was allowed to.", 1, 0),
     ("Microsoft declined to pay for the new tier, the letter says.", 1, 0),

@@ -518,6 +518,7 @@ def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> No
     page = ["Les services concernés", "Selon la lettre, les applications suivantes ont interrogé l'API :",
             "Bing", "Azure", body, "Crédit : Studio Lumière",
             "Découvrez nos autres dossiers consacrés aux réseaux sociaux et à leurs données :",
-            "Musk menace Microsoft d'un procès"]
+            "Musk menace Microsoft d'un procès", body, "Partager",
+            "D'autres articles qui pourraient vous intéresser sur le même thème :", "Le Moulin Rouge retrouve ses ailes"]
     records = context_records(page, list(range(len(page))), len(page))
-    assert [r["in_list"] for r in records] == [0, 0, 1, 1, 0, 0, 0, 0]
+    assert [r["in_list"] for r in records] == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]

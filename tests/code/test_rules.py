@@ -160,6 +160,11 @@ def test_new_furniture_rules_keep_to_furniture(text: str, rule: str, fires: bool
     ("Le groupe a répondu sobrement.", "Paul Lemaire, consultant chez Datavia", False),
     ("« Le dossier est mince »", "Partager sur Facebook", False),
     ("« Le dossier est mince »", "Par Inès Caron, le 19 mai 2023.", False),
+    # a quotation that ends the article, then its credits and share bar
+    ("« Le dossier est mince »", "Sophie Martin, AFP", False),
+    ("« Le dossier est mince »", "Partager Facebook Twitter LinkedIn", False),
+    ("« Le dossier est mince »", "Jean Dupont, journaliste au service économie", False),
+    ("« Le dossier est mince »", "Elon Musk, le 12 avril 2023 à Paris", False),
 ])
 def test_the_name_line_below_a_pull_quote_is_article_text(previous: str, text: str, fires: bool) -> None:
     assert RULES.article_text(text, previous) is fires
@@ -210,6 +215,7 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("News World Business Tech Politics Opinion Podcasts", True),
     # title-case words that are not section names: a headline, a list of products or people
     ("Microsoft Opens Bing Chat To Everyone Today", False),
+    ("Musk's Twitter Takes On Microsoft In A Business Fight That Could Reshape The Tech World", False),
     ("Xbox Series X Surface Laptop Azure Bing", False),
     # section names in a sentence with lower-case words
     ("Le Monde et Les Echos parlent de Sport, Culture et Économie", False),
