@@ -66,7 +66,9 @@ class SentenceRecord(TypedDict, total=False):
     block_dated: float  # share of the neighbouring lines with a date or time
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
-    in_list: float  # 1.0 for the short items of a list that a body sentence ending with ":" introduces
+    in_list: float  # 1.0 for the short items of a list that a sentence ending with ":" introduces (:func:`_list_items`)
+    in_dated_items: float  # 1.0 in a block of dated teaser items: headline, summary, date … (:func:`_dated_items`)
+    cut_off_body: float  # 1.0 for a paragraph the scraper cut off (:func:`_cut_off_body`)
     opens_article: float  # 1.0 for the standfirst right below the headline (:func:`_article_opening`)
     # labels, on training and evaluation records only
     article_id: str
