@@ -355,8 +355,9 @@ LIST_INTRO_WORDS = 5
 LIST_INTRO_SENTENCE_WORDS = 8
 #: A line that speaks to the reader ("Retrouvez nos articles sur …", "Découvrez notre sélection :") is a
 #: site's prompt, not an article sentence introducing a list.
-_READER_ADDRESS = re.compile(r"\b(?:nos|vos|notre|votre|vous|retrouvez|découvrez|lisez|consultez|suivez|recevez|"
-                             r"inscrivez|abonnez|cliquez|signalez|notez|merci|lecteurs|our|your|you)\b", re.I)
+#: The verbs of a site's prompts to its reader ("Retrouvez …", "Recevez …", "Merci d'avoir lu …").
+_PROMPT_VERBS = "retrouvez|découvrez|lisez|consultez|suivez|recevez|inscrivez|abonnez|cliquez|signalez|notez|merci"
+_READER_ADDRESS = re.compile(rf"\b(?:nos|vos|notre|votre|vous|{_PROMPT_VERBS}|lecteurs|our|your|you)\b", re.I)
 #: Sentence punctuation at the end of a line (unlike ``_END_PUNCT``, not a closing bracket: "Bing (moteur)" is a
 #: list item).
 _SENTENCE_END = re.compile(r"[.!?…»]\s*$")
@@ -418,8 +419,7 @@ _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
 
 #: A site's prompt to the reader ("Recevez …", "Retrouvez tous nos articles …", "Merci d'avoir lu …"); a
 #: paragraph may say "vous" in a quotation, so the reader's pronouns alone do not count here.
-_CALL_TO_ACTION = re.compile(r"\b(?:retrouvez|découvrez|recevez|inscrivez|abonnez|cliquez|signalez|notez|suivez|"
-                             r"consultez|lisez|téléchargez|merci|subscribe|sign up|click)\b", re.I)
+_CALL_TO_ACTION = re.compile(rf"\b(?:{_PROMPT_VERBS}|téléchargez|subscribe|sign up|click)\b", re.I)
 
 
 def _cut_off_body(page: Sequence[PageLine]) -> dict[int, float]:

@@ -26,8 +26,8 @@ accused in the passive (``passive_<side>``), attribution ("selon", "d'après")
 to a side (``attributed_to_<side>``), mentions of each side and which side is
 named first, a claim whose speaker closes the sentence ("…, soutient
 l'avocat.") or a Microsoft statement ("Microsoft explique que …", "Microsoft
-souligne que les questions portent sur …"; not an announcement, not negated): ``claimed_by_<side>``, voicing that
-side; discrediting words (``discredited_<side>``) and the writer's framing
+souligne que les questions portent sur …"; not an announcement, not negated):
+``claimed_by_<side>``, voicing that side; discrediting words (``discredited_<side>``) and the writer's framing
 (``framing_weakens_<side>``) weigh :data:`FRAMING_WEIGHT`; and reciprocal or
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
 fer entre …") or two clauses side by side, each opened by one side's actor
@@ -324,7 +324,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         an open question on what it will do next.
 
         Returns whether the sentence sets the two sides side by side: an act of one side, outside the
-        ``subordinate`` spans, in a clause that opens with its actor, and an act of the other side in a later clause that opens with its own
+        ``subordinate`` spans, in a clause that opens with its actor, and an act of the other side in a later
+        clause that opens with its own
         ("Musk attaque, Nadella rassure"; "Twitter accuse Microsoft … ; Microsoft répond …"; "Selon Twitter,
         … ; selon Microsoft, …"): two main clauses of equal weight (rule 3)."""
         breaks = [m.end() for m in _PARALLEL_BREAK.finditer(text)]

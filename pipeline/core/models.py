@@ -169,14 +169,14 @@ class RuleFloor(_ProbaClassifier):
     precision on gold rows is in the labelling report); this makes them
     authoritative without taking the decision away from the model elsewhere.
     A line in a page's comment area (the record's ``in_comment_area``, after
-    a comment heading below the article) counts as a rule's, and so does a line
-    of a block of dated teaser items (``in_dated_items``: headline, summary,
-    date, repeated), and a
-    line where a ``floor`` rule fires (furniture decided by the floor alone:
-    such a rule is no model feature, so adding one does not move the weights).  Where an
-    ``article_text`` rule fires or the line is an item of a list inside the
-    article (``in_list``), the standfirst below the headline
-    (``opens_article``) or a paragraph the scraper cut off (``cut_off_body``), no boilerplate rule fires and the line is not in
+    a comment heading below the article) counts as a rule's; so does a line of
+    a block of dated teaser items (``in_dated_items``: headline, summary, date,
+    repeated), and a line where a ``floor`` rule fires (furniture decided by
+    the floor alone: such a rule is no model feature, so adding one does not
+    move the weights).  Where an ``article_text`` rule fires or the line is an
+    item of a list inside the article (``in_list``), the standfirst below the
+    headline (``opens_article``) or a paragraph the scraper cut off
+    (``cut_off_body``), and no boilerplate rule fires and the line is not in
     the comment area, the positive probability is at most ``1 - floor``.
     """
 
