@@ -521,3 +521,39 @@ def test_ce_dernier_before_a_noun_is_no_actor(frame) -> None:
 def test_a_preposition_before_the_software_giant_still_governs_it(frame) -> None:
     c = columns(frame, "Le courrier envoyé par Twitter au géant du logiciel réclame des comptes.")
     assert "subject_microsoft_demand" not in c and c["mentions_microsoft"] == 1
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # an act aimed at one side with no subject named: the other side speaks (AIMED_AT)
+    ("Elle reproche à Microsoft d'avoir dépassé les limites fixées.", 1, 0),
+    ("Il est demandé à Microsoft de fournir la liste des services concernés.", 1, 0),
+    ("Elle dit vouloir continuer à travailler avec le réseau social sur la durée.", 0, 1),
+    # not when the act is aimed at the side that would speak, nor at a third party
+    ("Elle reproche à Google de freiner la concurrence.", 0, 0),
+    ("Il répond à Microsoft par une nouvelle lettre.", 0, 0),
+])
+def test_an_act_aimed_at_one_side_with_no_subject_voices_the_other(frame, text: str, twitter: int,
+                                                                   microsoft: int) -> None:
+    assert voices(frame, text) == (twitter, microsoft)
+
+
+def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announcement_is_not(frame) -> None:
+    assert columns(frame, "Microsoft said it would review the questions raised in the letter.")[
+        "claimed_by_microsoft"] == 1
+    announcement = "In April, Microsoft said it would drop Twitter from its Smart Campaigns tool from April 25."
+    assert "claimed_by_microsoft" not in columns(frame, announcement)
+    # the French rule is unchanged: a statement that names the other side is a claim
+    assert columns(frame, "Microsoft explique que Twitter lui facturait un tarif démesuré.")["claimed_by_microsoft"] == 1
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    ("A Microsoft spokesperson said the company would study the lawyers' questions carefully.", 0, 2),
+    ("The software giant said it valued its long-running relationship with Twitter.", 0, 2),
+    ("Musk has not said whether he intends to sue.", 0, 0),  # an open question, like "n'a pas précisé si"
+    ("The company may also have passed some of that data to government agencies, the letter says.", 2, 0),
+    ("Twitter says Microsoft pulled far more data from the platform than their agreement allowed.", 1, 0),
+    ("A spokesperson for Twitter answered with an emoji.", 0, 1),  # Twitter's own spokesperson is no actor
+])
+def test_english_reporting_language(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
