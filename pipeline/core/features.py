@@ -181,7 +181,9 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     return records
 
 
-_MENU_MARK = re.compile(r"[|›»>/·•▾]|^(?:par|by|publié|mis à jour|le \d+)\b", re.I)
+#: A menu separator, or the opening of a byline, a date line or a taxonomy line ("Catégories : …", "Tags : …").
+_MENU_MARK = re.compile(r"[|›»>/·•▾]|^(?:par|by|publié|mis à jour|le \d+)\b|"
+                        r"^(?:catégories?|categories|tags?|mots[- ]clés|rubriques?|thèmes?|topics|filed under)\s*:", re.I)
 
 
 class PageLine(NamedTuple):
@@ -266,7 +268,7 @@ _TEASER_HEADING = re.compile(
     r"^(?:à lire (?:aussi|également)|lire (?:aussi|également)|sur le même (?:sujet|thème)|dans la même rubrique|"
     r"les plus (?:lus|partagés|commentés)|articles? (?:similaires?|liés|associés)|vous aimerez aussi|à découvrir|"
     r"à voir aussi|voir aussi|nos derniers articles|dernières actualités|derniers articles|en ce moment|"
-    r"plus d'articles|related(?: articles| stories)?|read more|more on this story)\b", re.I)
+    r"plus d'articles|à la une(?: sur| de| du)?|related(?: articles| stories)?|read more|more on this story)\b", re.I)
 #: Lines after a teaser-block heading that count as in its block, unless a body resumes first.
 TEASER_BLOCK_LINES = 12
 

@@ -156,6 +156,18 @@ def test_the_headline_is_found_after_the_top_furniture() -> None:
     assert all(r["headline"] == page[2] for r in records)
 
 
+def test_a_taxonomy_line_under_the_headline_is_not_the_headline() -> None:
+    from pipeline.core.features import find_headline
+
+    page = ["Le Carnet de Louise", "Colmar : la fête du vin ouvre ses portes", "Publié le 20 mai 2023",
+            "Catégories : Vie locale, Culture",
+            "La manifestation s'installe pour trois jours au parc des expositions, avec des concerts chaque soir.",
+            "Les organisateurs attendent environ vingt mille visiteurs, un chiffre comparable à l'an dernier."]
+    assert find_headline(page, list(range(len(page)))) == 1
+    page[3] = "Tags : fête du vin, Colmar, Alsace"
+    assert find_headline(page, list(range(len(page)))) == 1
+
+
 def test_a_listing_page_without_a_body_has_no_headline() -> None:
     from pipeline.core.features import context_records, longest_prose_run
 
