@@ -210,6 +210,17 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("Read more: Why developers are leaving the Twitter API", True),
     ("Topics: Elon Musk, Microsoft, Data", True),
     ("Read more about the letter in our newsletter.", False),
+    # offers addressed to the reader, finance disclaimers, aggregators' ownership notices
+    ("Chaque vendredi, recevez notre sélection des meilleurs articles : il suffit de laisser votre adresse.", True),
+    ("Ouvrez votre compte en cinq minutes et profitez de 20 € offerts.", True),
+    ("Sign up for our daily briefing.", True),
+    ("Les informations de ce site ne constituent pas un conseil en investissement.", True),
+    ("This article does not constitute investment advice.", True),
+    ("Les articles restent la propriété de leurs éditeurs respectifs.", True),
+    ("Microsoft recevra la liste des questions d'ici au 7 juin.", False),
+    ("Twitter dit avoir reçu des milliers de demandes de développeurs.", False),
+    ("Les données restent la propriété de Twitter, selon la lettre.", False),
+    ("Microsoft ne constitue pas un client comme les autres pour Twitter.", False),
     # a menu whose separators were lost, in French or English
     ("Accueil Actus Monde Politique Économie Sports Culture", True),
     ("News World Business Tech Politics Opinion Podcasts", True),
