@@ -75,12 +75,17 @@ SPEAKER_WINDOW = 70
 DENIAL_SCOPE = 80
 #: Acts that a denial by their own subject turns around: "Microsoft dément avoir enfreint …" voices Microsoft.
 DENIABLE = ("wrongdoing", "accuse", "threaten")
-#: Acts aimed at one side, whose subject, when the sentence names none, is the other side: in a two-sided
-#: dispute whoever reproaches Microsoft or makes demands of it speaks for Twitter ("Elle reproche à Microsoft
-#: …", "il est demandé à Microsoft de …"), whoever answers Twitter or offers it goodwill speaks for Microsoft
-#: ("Elle dit vouloir continuer à travailler avec le réseau social").  Act -> the side it is aimed at.
+#: Acts aimed at one side, whose subject, when it is only a pronoun, is the other side: in a two-sided dispute
+#: "Elle reproche à Microsoft …", "il est demandé à Microsoft de …" speak for Twitter, "Elle dit vouloir continuer
+#: à travailler avec le réseau social" for Microsoft.  A named subject that is not an actor (Bruxelles, the FTC,
+#: developers) is a third party: nobody's side.  Act -> the side it is aimed at.
 AIMED_AT = {"accuse": "microsoft", "threaten": "microsoft", "demand": "microsoft",
             "answer": "twitter", "goodwill": "twitter"}
+#: A pronoun subject opening the clause before an act (what AIMED_AT needs), and an agent complement before an
+#: actor ("soulevées par Twitter", "raised by Twitter"), which is then no object of the act.
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;:]\s*|\b(?:et|mais|puis|and|but|then)\s+)(?:elle|il|ils|elles|on|it|he|she|they)\b"
+                              r"[^,;:.]*$")
+_AGENT_BEFORE = re.compile(r"\b(?:par|by|of)\s*$")
 #: Punctuation that ends a clause: an act's object never lies beyond it.
 _BREAK = re.compile(r"[,;:.!?«»()]")
 #: Characters before an actor searched for a governing preposition (the longest, "envers", and spaces).
@@ -101,6 +106,8 @@ _GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
 #: A determiner right before a word of saying makes it a noun ("contrairement au tweet du milliardaire"), not a
 #: verb.  Not "le", "la", "les", "l'", "leur": before a verb they are pronouns ("comme le souligne Microsoft").
 _DETERMINER_BEFORE = re.compile(r"\b(?:au|aux|un|une|du|des|son|sa|ses|cet|cette|the|his|its|their)\s*$")
+#: What may stand between the comma and the speaker of an English closing attribution ("…, the letter says").
+_CLOSING_SPEAKER = re.compile(r"\s*(?:the\s+|a\s+|an\s+)?")
 #: The end of a sentence, after its last word.
 _SENTENCE_END = re.compile(r"\s*[.!?…]?\s*$")
 #: What may follow a closing "…, a affirmé X": the speaker and the end of the sentence.
@@ -122,8 +129,11 @@ _JOINED = re.compile(r"\s+(?:et|and|comme)\s+")
 #: What a statement is about when it answers the dispute without naming the other side ("Microsoft souligne
 #: que les questions portent sur …"); a statement about anything else ("son outil change le 25 avril") is no claim.
 _DISPUTE_OBJECT = re.compile(r"\b(?:questions?|api|accusations?|reproches?|griefs?|lettre|courrier|partenariat|"
-                             r"relation|règles|accord|conditions d'utilisation|données du réseau|"
-                             r"claims?|letter|partnership|relationship|agreement|rules|terms)\b")
+                             r"relation|règles|accord|conditions d'utilisation|données du réseau)\b")
+#: The same for an English statement, narrower: "agreement", "rules" or "partnership" alone is as often
+#: Microsoft's other business (OpenAI, Activision) as this dispute.
+_ENGLISH_DISPUTE_OBJECT = re.compile(r"\b(?:questions|letter|claims|accusations|allegations|"
+                                     r"(?:relationship|partnership) with (?:twitter|the platform))\b")
 #: Verbs that announce a decision or a date rather than argue a case (procedure: neutral, as in the seeds).
 _ANNOUNCING = re.compile(r"annonc|fait savoir|préven|avert")
 #: Where a clause that can stand side by side with another begins: after , ; : or a dash.
@@ -444,6 +454,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 previous_end = end
                 continue
             subject = speaker(start)
+            # an English "said (that) …" statement; "said: …" is a statement like the French ones
+            english_statement = (bool(_ENGLISH_SAYING.fullmatch(text, start, end))
+                                 and not text[end:].lstrip().startswith(":"))
             if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
                     and not _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
                     and inverted(start, _COMMA_BEFORE)
@@ -452,14 +465,17 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 add(f"claimed_by_{subject}", start)
             elif (act == "say" and subject and _ENGLISH_SAYING.fullmatch(text, start, end)
                   and _SENTENCE_END.match(text, end)
-                  and any(a[2] == subject and 0 <= text.rfind(",", 0, start) < a[0] and a[1] <= start for a in actors)):
-                # English closes with the speaker before the verb: "…, the letter says." (rule 1, as above).
+                  and any(a[2] == subject and _CLOSING_SPEAKER.fullmatch(text, text.rfind(",", 0, start) + 1, a[0])
+                          and not text[a[1]:start].strip() and text.rfind(",", 0, start) >= 0 for a in actors)
+                  and any(a[2] != subject and a[2] in SIDES for a in actors if a[1] <= text.rfind(",", 0, start))):
+                # English closes with the speaker before the verb: "Microsoft exceeded the limits, the letter says."
+                # (rule 1, as above): the speaker right after the comma, and a claim about the other side.
                 add(f"claimed_by_{subject}", start)
             elif (act == "say" and subject in STATEMENT_SIDES and _REPORTED_CONTENT.match(text, end)
                   and not _ANNOUNCING.match(text, start) and not negated(start)
-                  and ((any(a[2] != subject for a in actors if a[0] >= end)
-                        and not _ENGLISH_SAYING.fullmatch(text, start, end))
-                       or _DISPUTE_OBJECT.search(text, end, _clause_end(text, end)))):
+                  and ((any(a[2] != subject for a in actors if a[0] >= end) and not english_statement)
+                       or (_ENGLISH_DISPUTE_OBJECT if english_statement else _DISPUTE_OBJECT).search(
+                           text, end, _clause_end(text, end)))):
                 # "Microsoft explique que …": its statement is its claim (rule 1), whether or not it names Twitter
                 # (round 12: "Microsoft souligne que les questions portent sur son usage passé d'une API gratuite").
                 # In English only a statement on the dispute's objects counts: "said it would review the questions"
@@ -471,7 +487,10 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 if not _SIDE_TARGET.search(text, end, stop) and not any(a[2] in SIDES for a in actors
                                                                         if end <= a[0] < stop):
                     subject = None  # an attack on a third party only is background, whoever makes it (LABELS.md §4)
-            if subject is None and obj in SIDES and AIMED_AT.get(act) == obj:
+            if (subject is None and obj in SIDES and AIMED_AT.get(act) == obj
+                    and _PRONOUN_SUBJECT.search(text, max(0, start - WINDOW), start)
+                    and not any(a[2] == obj and _AGENT_BEFORE.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])
+                                for a in actors if end <= a[0])):
                 subject = next(side for side in SIDES if side != obj)
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").

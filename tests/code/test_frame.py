@@ -550,10 +550,34 @@ def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announce
     ("A Microsoft spokesperson said the company would study the lawyers' questions carefully.", 0, 2),
     ("The software giant said it valued its long-running relationship with Twitter.", 0, 2),
     ("Musk has not said whether he intends to sue.", 0, 0),  # an open question, like "n'a pas précisé si"
-    ("The company may also have passed some of that data to government agencies, the letter says.", 2, 0),
+    ("Microsoft may also have passed some of that data to government agencies, the letter says.", 2, 0),
     ("Twitter says Microsoft pulled far more data from the platform than their agreement allowed.", 1, 0),
     ("A spokesperson for Twitter answered with an emoji.", 0, 1),  # Twitter's own spokesperson is no actor
 ])
 def test_english_reporting_language(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
     assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
+@pytest.mark.parametrize("text", [
+    # review of this release: a first version of AIMED_AT, of the English statements and of the closing
+    # attribution voiced a side in each of these (all neutral: third parties, nouns, other business)
+    "Bruxelles reproche à Microsoft d'avoir lié Teams à sa suite Office.",
+    "The FTC sued Microsoft in December to block its $69 billion Activision deal.",
+    "Demand for Microsoft's Azure cloud services grew 27% in the quarter.",
+    "Les développeurs examinent les nouvelles conditions d'accès à l'API de Twitter.",
+    "A spokesperson for the European Commission said it was studying the questions raised by Twitter's exit.",
+    "The company will cut 10,000 jobs by the end of March, Microsoft said.",
+    "Threads passed 100 million sign-ups in five days, the platform said.",
+    "Microsoft cooperated with the FBI in the investigation of the hack of its email servers.",
+    "Microsoft skips E3 again this year and will hold its own Xbox showcase in June.",
+    "Microsoft now lets Teams users add more participants to a meeting than was previously allowed.",
+])
+def test_english_and_aimed_at_rules_keep_to_their_sense(frame, text: str) -> None:
+    assert voices(frame, text) == (0, 0), columns(frame, text)
+
+
+def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> None:
+    other_business = "Microsoft said it had reached an agreement with Sony to keep Call of Duty on PlayStation."
+    assert "claimed_by_microsoft" not in columns(frame, other_business)
+    assert columns(frame, "Microsoft said: Twitter misread how we used its data.")["claimed_by_microsoft"] == 1
