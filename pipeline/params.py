@@ -170,6 +170,7 @@ class BoilerplateParams(Section):
     neighbour_C: float
     augment_trimmed_pages: bool
     rule_floor: float
+    smooth_lines: bool
     min_df: int
     classifier: Classifier
     C: float

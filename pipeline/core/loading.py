@@ -26,7 +26,8 @@ from pipeline import config
 #: 5: the page features have an ``is_headline`` column (the headline found after the top furniture).
 #: 6: the page features have an ``after_teaser_heading`` column; RuleFloor reads ``article_text`` rules and
 #:    the comment area.
-BUNDLE_FORMAT = 6
+#: 7: RuleFloor has ``smooth_lines`` (one boilerplate probability for the sentences of a line).
+BUNDLE_FORMAT = 7
 
 #: The libraries whose versions decide the bytes and the scores of a trained model (distribution name:
 #: import name). The manifest records their versions; loading a model under other versions logs a warning.

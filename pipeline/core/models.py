@@ -178,12 +178,18 @@ class RuleFloor(_ProbaClassifier):
     headline (``opens_article``) or a paragraph the scraper cut off
     (``cut_off_body``), and no boilerplate rule fires and the line is not in
     the comment area, the positive probability is at most ``1 - floor``.
+
+    With ``smooth_lines``, the sentences of one scraped line (the records' ``doc`` and ``line``) where no
+    boilerplate or floor rule fires then share the mean of their positive probabilities: a paragraph is
+    article text or furniture as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.
     """
 
-    def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95) -> None:
+    def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95,
+                 smooth_lines: bool = False) -> None:
         self.model = model
         self.rules_spec = rules_spec
         self.floor = floor
+        self.smooth_lines = smooth_lines
 
     def fit(self, X: Sequence[Record], y: Sequence[bool]) -> RuleFloor:
         from pipeline.core.rules import RuleSet
@@ -196,14 +202,22 @@ class RuleFloor(_ProbaClassifier):
     def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
+        lines: dict[tuple[Any, Any], list[int]] = {}
         for i, r in enumerate(X):
-            if (self.rules_.boilerplate(r["text"], r["prev_text"]) or r["in_comment_area"]
-                    or r["in_dated_items"] or self.rules_.floor(r["text"], r["prev_text"])):
+            ruled = bool(self.rules_.boilerplate(r["text"], r["prev_text"])
+                         or self.rules_.floor(r["text"], r["prev_text"]))
+            if ruled or r["in_comment_area"] or r["in_dated_items"]:
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"] or r["cut_off_body"]
                                                        or self.rules_.article_text(r["text"], r["prev_text"])):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
+            if self.smooth_lines and not ruled:
+                lines.setdefault((r["doc"], r["line"]), []).append(i)
+        for rows in lines.values():
+            if len(rows) > 1:
+                proba[rows, pos] = proba[rows, pos].mean()
+                proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
         return proba
 
 
@@ -281,11 +295,11 @@ def build_boilerplate_model(p: BoilerplateParams, seed: int, rules_spec: dict[st
     model: Any = Pipeline([("features", FeatureUnion(parts)), ("classifier", _classifier(p, seed))])
     floor = p.rule_floor if rules_spec else 0.0
     if floor:
-        model = RuleFloor(model, rules_spec, floor)
+        model = RuleFloor(model, rules_spec, floor, smooth_lines=p.smooth_lines)
     if p.neighbour_window > 0:
         model = NeighbourStacker(model, window=p.neighbour_window, meta_C=p.neighbour_C, seed=seed)
         if floor:  # the stage over neighbours sees floored scores, and its own output is floored too
-            model = RuleFloor(model, rules_spec, floor)
+            model = RuleFloor(model, rules_spec, floor, smooth_lines=p.smooth_lines)
     return model
 
 

@@ -522,3 +522,21 @@ def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> No
             "D'autres articles qui pourraient vous intéresser sur le même thème :", "Le Moulin Rouge retrouve ses ailes"]
     records = context_records(page, list(range(len(page))), len(page))
     assert [r["in_list"] for r in records] == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_smooth_lines_gives_the_sentences_of_a_line_one_probability_but_a_rule_keeps_its_own() -> None:
+    X, y = _train()
+    model = RuleFloor(_words_pipe(), RULES, floor=0.95, smooth_lines=True).fit(X, y)
+    plain = RuleFloor(_words_pipe(), RULES, floor=0.95).fit(X, y)
+    # one line of three sentences: two without a rule, then "Publicité" (a rule fires); then a line of its own
+    test = _page(["Musk accuse Microsoft", "Une vue de Seattle", "Publicité", "Le groupe répondra."], "t")
+    for r in test[:3]:
+        r["line"] = 0
+    test[3]["line"] = 1
+    pos = list(model.classes_).index(True)
+    base, out = plain.predict_proba(test), model.predict_proba(test)
+    assert base[0, pos] != pytest.approx(base[1, pos])
+    assert out[0, pos] == pytest.approx(out[1, pos]) == pytest.approx(base[:2, pos].mean())
+    assert out[2, pos] == pytest.approx(base[2, pos]) and out[2, pos] >= 0.95  # the rule's sentence keeps its floor
+    np.testing.assert_array_equal(out[3], base[3])  # alone on its line: unchanged
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
