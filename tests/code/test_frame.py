@@ -581,3 +581,21 @@ def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> 
     other_business = "Microsoft said it had reached an agreement with Sony to keep Call of Duty on PlayStation."
     assert "claimed_by_microsoft" not in columns(frame, other_business)
     assert columns(frame, "Microsoft said: Twitter misread how we used its data.")["claimed_by_microsoft"] == 1
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # round 17: evidence not given is the writer's framing against whoever fails to give it
+    ("Le milliardaire n'a pas fourni de preuves à l'appui de son accusation.", 0, 1),
+    ("En avril, Elon Musk avait dénoncé un entraînement illégal, sans étayer ses propos.", 0, 1),
+    # a face-off named as such holds both sides in equal weight (rule 3)
+    ("Le bras de fer oppose un réseau social en quête de revenus à un géant du logiciel peu pressé de payer.", 0, 0),
+    ("Entre Twitter qui accuse et Microsoft qui promet de répondre, difficile de savoir qui a raison.", 0, 0),
+    # a clause opened by an actor after "et le": two main clauses side by side (rule 3)
+    ("Le réseau social reproche à Microsoft d'avoir dépassé les plafonds, et le géant du logiciel promet de répondre.",
+     0, 0),
+    # what Microsoft never paid for is the writer's framing against it
+    ("Un chiffre vertigineux pour un accès que le groupe n'a jamais payé.", 1, 0),
+])
+def test_round_17_framing_and_face_offs(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)

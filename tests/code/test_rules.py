@@ -221,6 +221,9 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("Twitter dit avoir reçu des milliers de demandes de développeurs.", False),
     ("Les données restent la propriété de Twitter, selon la lettre.", False),
     ("Microsoft ne constitue pas un client comme les autres pour Twitter.", False),
+    ("https://www.example.org/tech/twitter-microsoft-api-2023-05-19.html", True),
+    ("Vous avez entré une adresse e-mail incorrecte !", True),
+    ("La lettre a été publiée sur https://example.org le 19 mai.", False),
     # a menu whose separators were lost, in French or English
     ("Accueil Actus Monde Politique Économie Sports Culture", True),
     ("News World Business Tech Politics Opinion Podcasts", True),
