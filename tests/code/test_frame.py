@@ -599,3 +599,15 @@ def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> 
 def test_round_17_framing_and_face_offs(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
     assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # criticism is an accusation: Musk criticising OpenAI is Twitter's side (LABELS.md §4), Google is not
+    ("Le milliardaire a également critiqué OpenAI pour être devenu une entreprise à but lucratif.", 1, 0),
+    ("Elon Musk critique Google pour son retard dans l'IA.", 0, 0),
+    # not paying is the writer's framing against Microsoft (LABELS.md §2: Microsoft "refused to pay")
+    ("Sachant que Microsoft ne paie actuellement pas Twitter pour ces données.", 1, 0),
+])
+def test_criticism_and_not_paying(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
