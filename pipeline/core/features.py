@@ -238,6 +238,10 @@ def longest_prose_run(texts: Sequence[str], lines: Sequence[int]) -> int:
     return max(_body_runs(page_lines(texts, lines)), default=0)
 
 
+#: A cookie or consent prompt: prose, but furniture above the headline, so no end of the page's top.
+_CONSENT_PROMPT = re.compile(r"\bcookies?\b|\bconsentement\b|\bconsent\b|\btraceurs\b", re.I)
+
+
 def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[int, int] | None = None) -> int:
     """Index of the page's headline: the last headline-like sentence before its first prose line.
 
@@ -245,7 +249,7 @@ def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[
     prompt), so the first sentence is not the headline.  Headline-like: alone
     on its line, 4–25 words, starts with a capital letter, no final full stop,
     no menu separator and not a byline or a date.  Prose: 12 words or more,
-    ending with sentence punctuation.  Falls back to the first sentence.
+    ending with sentence punctuation, other than a cookie or consent prompt.  Falls back to the first sentence.
     ``per_line`` (sentences on each line) is counted from ``lines`` unless given.
     """
     if per_line is None:
@@ -253,7 +257,7 @@ def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[
     candidate = None
     for i, (text, line) in enumerate(zip(texts, lines)):
         n_words = len(_WORD.findall(text))
-        if n_words >= PROSE_MIN_WORDS and _END_PUNCT.search(text):
+        if n_words >= PROSE_MIN_WORDS and _END_PUNCT.search(text) and not _CONSENT_PROMPT.search(text):
             break
         if (per_line[line] == 1 and 4 <= n_words <= 25 and text[:1].isupper() and not text.rstrip().endswith(".")
                 and not _MENU_MARK.search(text)):

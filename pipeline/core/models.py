@@ -11,6 +11,7 @@ Both take a list of sentence records (:func:`pipeline.core.features.context_reco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -162,6 +163,10 @@ class NeighbourStacker(_ProbaClassifier):
         return self.meta_.predict_proba(neighbour_features(X, self._positive(self.base_, X), self.window))
 
 
+#: A numbered item ("2. Title"): after a teaser-block heading ("Les plus lus"), a teaser.
+_NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
+
+
 class RuleFloor(_ProbaClassifier):
     """Binary classifier whose positive probability is at least ``floor`` where a boilerplate rule fires.
 
@@ -171,7 +176,7 @@ class RuleFloor(_ProbaClassifier):
     A line in a page's comment area (the record's ``in_comment_area``, after
     a comment heading below the article) counts as a rule's; so does a line of
     a block of dated teaser items (``in_dated_items``: headline, summary, date,
-    repeated), and a line where a ``floor`` rule fires (furniture decided by
+    repeated), a numbered item after a teaser-block heading ("Les plus lus", then "2. …"), and a line where a ``floor`` rule fires (furniture decided by
     the floor alone: such a rule is no model feature, so adding one does not
     move the weights).  Where an ``article_text`` rule fires or the line is an
     item of a list inside the article (``in_list``), the standfirst below the
@@ -182,6 +187,8 @@ class RuleFloor(_ProbaClassifier):
     With ``smooth_lines``, the sentences of one scraped line (the records' ``doc`` and ``line``) where no
     boilerplate or floor rule fires then share the mean of their positive probabilities: a paragraph is
     article text or furniture as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.
+    A line whose first sentence is a rule's (an author bio, an ad) is furniture as a whole: its other
+    sentences get at least ``floor``.
     """
 
     def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95,
@@ -203,19 +210,29 @@ class RuleFloor(_ProbaClassifier):
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
         lines: dict[tuple[Any, Any], list[int]] = {}
+        first_seen: set[tuple[Any, Any]] = set()
+        opened_by_rule: set[tuple[Any, Any]] = set()
         for i, r in enumerate(X):
             ruled = bool(self.rules_.boilerplate(r["text"], r["prev_text"])
                          or self.rules_.floor(r["text"], r["prev_text"]))
-            if ruled or r["in_comment_area"] or r["in_dated_items"]:
+            if (ruled or r["in_comment_area"] or r["in_dated_items"]
+                    or (r["after_teaser_heading"] and _NUMBERED_ITEM.match(r["text"]))):
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"] or r["cut_off_body"]
                                                        or self.rules_.article_text(r["text"], r["prev_text"])):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
+            key = (r["doc"], r["line"])
+            if self.smooth_lines and ruled and key not in first_seen:
+                opened_by_rule.add(key)
+            first_seen.add(key)
             if self.smooth_lines and not ruled:
-                lines.setdefault((r["doc"], r["line"]), []).append(i)
-        for rows in lines.values():
-            if len(rows) > 1:
+                lines.setdefault(key, []).append(i)
+        for key, rows in lines.items():
+            if key in opened_by_rule:
+                proba[rows, pos] = np.maximum(proba[rows, pos], self.floor)
+                proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
+            elif len(rows) > 1:
                 proba[rows, pos] = proba[rows, pos].mean()
                 proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
         return proba

@@ -156,6 +156,16 @@ def test_the_headline_is_found_after_the_top_furniture() -> None:
     assert all(r["headline"] == page[2] for r in records)
 
 
+def test_a_cookie_prompt_above_the_headline_does_not_end_the_top_of_the_page() -> None:
+    from pipeline.core.features import find_headline
+
+    page = ["Accueil › Économie", "Nous utilisons des cookies pour mesurer l'audience et personnaliser les contenus.",
+            "Accepter / Paramétrer", "Colmar : la fête du vin ouvre ses portes", "Par Marion Lecerf",
+            "La manifestation s'installe pour trois jours au parc des expositions, avec des concerts chaque soir.",
+            "Les organisateurs attendent environ vingt mille visiteurs, un chiffre comparable à l'an dernier."]
+    assert find_headline(page, list(range(len(page)))) == 3
+
+
 def test_a_taxonomy_line_under_the_headline_is_not_the_headline() -> None:
     from pipeline.core.features import find_headline
 

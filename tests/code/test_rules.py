@@ -224,6 +224,11 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("https://www.example.org/tech/twitter-microsoft-api-2023-05-19.html", True),
     ("Vous avez entré une adresse e-mail incorrecte !", True),
     ("La lettre a été publiée sur https://example.org le 19 mai.", False),
+    ("Nous vous invitons à commenter dans le respect.", True),
+    ("Les commentaires sont publiés après modération.", True),
+    ("Hélène Marchetti est journaliste au service Économie depuis 2016.", True),
+    ("Microsoft a publié ses commentaires sur la lettre.", False),
+    ("Alex Spiro est avocat au barreau de New York.", False),
     # a menu whose separators were lost, in French or English
     ("Accueil Actus Monde Politique Économie Sports Culture", True),
     ("News World Business Tech Politics Opinion Podcasts", True),
