@@ -167,7 +167,9 @@ _SPAN_ENDS = (",", ";", ":", ".", " mais ", " et ", " but ", " and ")
 #: Who leaves something out when no actor is named ("Il n'est pas fait mention de …"): the letter, Twitter's.
 OMITTED_BY_DEFAULT = "twitter"
 #: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
-_CLAUSE_OPENERS = ("", "et", "and", "le", "la", "l'", "et le", "et la", "et l'", "the", "and the")
+#: After a comma, "tandis que" / "while" too ("Twitter dénonce un abus, tandis que Microsoft se dit ouvert …").
+_CLAUSE_OPENERS = ("", "et", "and", "le", "la", "l'", "et le", "et la", "et l'", "the", "and the", "tandis que",
+                   "tandis que le", "tandis que la", "tandis que l'", "while", "while the")
 #: An anaphora for the last actor named ("le réseau social reproche …, et ce dernier promet …").
 _ANAPHORA = re.compile(r"\b(?:ce dernier|cette dernière|the latter)\b(?!\s+(?:trimestre|semestre|mois|jour|week-end|an|"
                        r"exercice|point|épisode|recours|mot|moment|rapport|courrier|message|tweet|billet|communiqué|"

@@ -611,3 +611,19 @@ def test_round_17_framing_and_face_offs(frame, text: str, twitter: int, microsof
 def test_criticism_and_not_paying(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
     assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # round 18: "tandis que" after a comma sets two clauses side by side (rule 3); opening the sentence it
+    # is subordinate and the main clause wins
+    ("Twitter dénonce un abus, tandis que Microsoft se dit ouvert au dialogue.", 0, 0),
+    ("Tandis que Microsoft se dit ouvert au dialogue, Twitter réclame un audit complet.", 1, 0),
+    ("While Musk talks of a lawsuit, Microsoft says it will review the concerns.", 0, 1),
+    ("L'un exige un audit avant le 7 juin, l'autre promet de préserver un partenariat de longue date.", 0, 0),
+    ("Ni Twitter ni Microsoft n'ont souhaité répondre à nos questions.", 0, 0),
+    ("Ces accusations ne reposent, pour l'heure, que sur des chiffres fournis par Twitter lui-même.", 0, 1),
+    ("Le patron de Tesla n'a rien d'un observateur désintéressé.", 0, 1),
+])
+def test_round_18_clauses_side_by_side_and_restrictions(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
