@@ -239,7 +239,8 @@ def longest_prose_run(texts: Sequence[str], lines: Sequence[int]) -> int:
 
 
 #: A cookie or consent prompt: prose, but furniture above the headline, so no end of the page's top.
-_CONSENT_PROMPT = re.compile(r"\bcookies?\b|\bconsentement\b|\bconsent\b|\btraceurs\b", re.I)
+_CONSENT_PROMPT = re.compile(r"\bcookies?\b|\btraceurs\b|\bnos partenaires\b|\bvotre consentement\b|\byour consent\b",
+                             re.I)
 
 
 def find_headline(texts: Sequence[str], lines: Sequence[int], per_line: Mapping[int, int] | None = None) -> int:

@@ -101,8 +101,9 @@ INVERTED_SPEAKER_WINDOW = 40
 _INVERTED_BEFORE = re.compile(r"[»,]\s*(?:\w+\s+){0,2}$")
 #: The same, after a comma only ("…, soutient l'avocat."), for a speaker who closes the sentence.
 _COMMA_BEFORE = re.compile(r",\s*(?:\w+\s+){0,2}$")
-#: What may come between discrediting words and the actor they apply to ("le bluff de Musk").
-_GENITIVE = re.compile(r"\s*(?:de |d'|des )?")
+#: What may come between discrediting words and the actor they apply to ("le bluff de Musk", "un conflit
+#: d'intérêts chez Microsoft").
+_GENITIVE = re.compile(r"\s*(?:de |d'|des |chez )?")
 #: A determiner right before a word of saying makes it a noun ("contrairement au tweet du milliardaire"), not a
 #: verb.  Not "le", "la", "les", "l'", "leur": before a verb they are pronouns ("comme le souligne Microsoft").
 _DETERMINER_BEFORE = re.compile(r"\b(?:au|aux|un|une|du|des|son|sa|ses|cet|cette|the|his|its|their)\s*$")

@@ -163,7 +163,8 @@ class NeighbourStacker(_ProbaClassifier):
         return self.meta_.predict_proba(neighbour_features(X, self._positive(self.base_, X), self.window))
 
 
-#: A numbered item ("2. Title"): after a teaser-block heading ("Les plus lus"), a teaser.
+#: A numbered item ("2. Title"): after a teaser-block heading ("Les plus lus"), a teaser, unless a body sentence
+#: ending with ":" introduced it (an ``in_list`` item of the article).
 _NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
 
 
@@ -185,10 +186,9 @@ class RuleFloor(_ProbaClassifier):
     the comment area, the positive probability is at most ``1 - floor``.
 
     With ``smooth_lines``, the sentences of one scraped line (the records' ``doc`` and ``line``) where no
-    boilerplate or floor rule fires then share the mean of their positive probabilities: a paragraph is
-    article text or furniture as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.
-    A line whose first sentence is a rule's (an author bio, an ad) is furniture as a whole: its other
-    sentences get at least ``floor``.
+    boilerplate or floor rule fires then share the mean of their positive probabilities, weighted by their
+    words (a short fragment glued to a paragraph moves it little): a paragraph is article text or furniture
+    as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.
     """
 
     def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95,
@@ -210,30 +210,22 @@ class RuleFloor(_ProbaClassifier):
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
         lines: dict[tuple[Any, Any], list[int]] = {}
-        first_seen: set[tuple[Any, Any]] = set()
-        opened_by_rule: set[tuple[Any, Any]] = set()
         for i, r in enumerate(X):
             ruled = bool(self.rules_.boilerplate(r["text"], r["prev_text"])
                          or self.rules_.floor(r["text"], r["prev_text"]))
             if (ruled or r["in_comment_area"] or r["in_dated_items"]
-                    or (r["after_teaser_heading"] and _NUMBERED_ITEM.match(r["text"]))):
+                    or (r["after_teaser_heading"] and not r["in_list"] and _NUMBERED_ITEM.match(r["text"]))):
                 if proba[i, pos] < self.floor:
                     proba[i, pos], proba[i, 1 - pos] = self.floor, 1.0 - self.floor
             elif proba[i, pos] > 1.0 - self.floor and (r["in_list"] or r["opens_article"] or r["cut_off_body"]
                                                        or self.rules_.article_text(r["text"], r["prev_text"])):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
-            key = (r["doc"], r["line"])
-            if self.smooth_lines and ruled and key not in first_seen:
-                opened_by_rule.add(key)
-            first_seen.add(key)
             if self.smooth_lines and not ruled:
-                lines.setdefault(key, []).append(i)
-        for key, rows in lines.items():
-            if key in opened_by_rule:
-                proba[rows, pos] = np.maximum(proba[rows, pos], self.floor)
-                proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
-            elif len(rows) > 1:
-                proba[rows, pos] = proba[rows, pos].mean()
+                lines.setdefault((r["doc"], r["line"]), []).append(i)
+        for rows in lines.values():
+            if len(rows) > 1:
+                weights = [len(X[i]["text"].split()) for i in rows]
+                proba[rows, pos] = np.average(proba[rows, pos], weights=weights)
                 proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
         return proba
 

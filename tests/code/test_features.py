@@ -166,6 +166,18 @@ def test_a_cookie_prompt_above_the_headline_does_not_end_the_top_of_the_page() -
     assert find_headline(page, list(range(len(page)))) == 3
 
 
+def test_consent_in_a_standfirst_still_ends_the_top_of_the_page() -> None:
+    # review: "sans son consentement" in a standfirst is reporting, not a cookie prompt
+    from pipeline.core.features import find_headline
+
+    page = ["Accueil › Tech", "Musk accuse Microsoft d'avoir entraîné son IA avec les tweets",
+            "Le milliardaire reproche au groupe d'avoir exploité les données du réseau social sans son consentement.",
+            "Photo d'illustration sans point final",
+            "La manifestation s'installe pour trois jours au parc des expositions, avec des concerts chaque soir.",
+            "Les organisateurs attendent environ vingt mille visiteurs, un chiffre comparable à l'an dernier."]
+    assert find_headline(page, list(range(len(page)))) == 1
+
+
 def test_a_taxonomy_line_under_the_headline_is_not_the_headline() -> None:
     from pipeline.core.features import find_headline
 

@@ -593,8 +593,8 @@ def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> 
     # a clause opened by an actor after "et le": two main clauses side by side (rule 3)
     ("Le réseau social reproche à Microsoft d'avoir dépassé les plafonds, et le géant du logiciel promet de répondre.",
      0, 0),
-    # what Microsoft never paid for is the writer's framing against it
-    ("Un chiffre vertigineux pour un accès que le groupe n'a jamais payé.", 1, 0),
+    # what Microsoft never paid for is its wrongdoing (LABELS.md §2: "refused to pay")
+    ("Un chiffre vertigineux pour un accès que Microsoft n'a jamais payé.", 1, 0),
 ])
 def test_round_17_framing_and_face_offs(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
@@ -625,5 +625,22 @@ def test_criticism_and_not_paying(frame, text: str, twitter: int, microsoft: int
     ("Le patron de Tesla n'a rien d'un observateur désintéressé.", 0, 1),
 ])
 def test_round_18_clauses_side_by_side_and_restrictions(frame, text: str, twitter: int, microsoft: int) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # review of this release: each of these was voiced wrongly by a first version of a new entry
+    ("Elon Musk dénonce un conflit d'intérêts chez Microsoft, premier actionnaire d'OpenAI.", 1, 0),
+    ("La défense de Microsoft ne repose que sur une promesse de réponse.", 1, 0),
+    ("Microsoft a riposté en rappelant que son accord avec Twitter l'autorisait à utiliser l'API.", 0, 0),
+    ("Le pari d'Elon Musk sur une API payante ne paie pas encore, selon plusieurs analystes.", 0, 0),
+    ("Twitter ne paie pas le loyer de son siège de San Francisco.", 0, 0),
+    ("Les nouveaux tarifs de Twitter, très critiqués par les développeurs, ont changé la donne.", 0, 0),
+    ("Elon Musk reconnaît que la situation financière de Twitter reste critique.", 0, 0),
+    ("Dans ce conflit opposant Twitter à Microsoft, l'avocat de Musk accuse le groupe d'avoir violé l'accord.", 1, 0),
+    ("Musk a fait le vide dans les équipes de Twitter en licenciant près de 80 % du personnel.", 0, 0),
+])
+def test_this_releases_entries_keep_to_their_sense(frame, text: str, twitter: int, microsoft: int) -> None:
     tw, ms = voices(frame, text)
     assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)

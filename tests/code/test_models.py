@@ -536,23 +536,24 @@ def test_smooth_lines_gives_the_sentences_of_a_line_one_probability_but_a_rule_k
     pos = list(model.classes_).index(True)
     base, out = plain.predict_proba(test), model.predict_proba(test)
     assert base[0, pos] != pytest.approx(base[1, pos])
-    assert out[0, pos] == pytest.approx(out[1, pos]) == pytest.approx(base[:2, pos].mean())
+    words = [len(r["text"].split()) for r in test[:2]]
+    assert out[0, pos] == pytest.approx(out[1, pos]) == pytest.approx(np.average(base[:2, pos], weights=words))
     assert out[2, pos] == pytest.approx(base[2, pos]) and out[2, pos] >= 0.95  # the rule's sentence keeps its floor
     np.testing.assert_array_equal(out[3], base[3])  # alone on its line: unchanged
     np.testing.assert_allclose(out.sum(axis=1), 1.0)
 
 
-def test_smooth_lines_makes_a_line_that_opens_with_a_rule_furniture_as_a_whole() -> None:
+def test_smooth_lines_leaves_the_article_sentences_after_a_rule_sentence_to_the_model() -> None:
+    # review: a short first sentence that a rule takes (a caption after a credit, a quoted offer) must not
+    # take the paragraph after it
     X, y = _train()
     model = RuleFloor(_words_pipe(), RULES, floor=0.95, smooth_lines=True).fit(X, y)
-    # "Publicité" opens the line: the sentences after it on that line are the ad's
-    test = _page(["Publicité", "Le groupe répondra.", "Musk accuse Microsoft", "Le groupe répondra."], "t")
-    for r, line in zip(test, [0, 0, 0, 1]):
-        r["line"] = line
+    plain = RuleFloor(_words_pipe(), RULES, floor=0.95).fit(X, y)
+    test = _page(["Publicité", "Le groupe répondra."], "t")
+    for r in test:
+        r["line"] = 0
     pos = list(model.classes_).index(True)
-    out = model.predict_proba(test)
-    assert all(out[i, pos] >= 0.95 for i in range(3))
-    assert out[3, pos] < 0.95  # the same sentence on a line of its own is the model's
+    np.testing.assert_allclose(model.predict_proba(test)[:, pos], plain.predict_proba(test)[:, pos])
 
 
 def test_a_numbered_item_after_a_teaser_heading_is_furniture() -> None:
@@ -562,7 +563,9 @@ def test_a_numbered_item_after_a_teaser_heading_is_furniture() -> None:
                   "Le groupe répondra aux questions"], "t")
     test[0] = {**test[0], "after_teaser_heading": 1.0}
     test[2] = {**test[2], "after_teaser_heading": 1.0}
+    test.append({**test[0], "in_list": 1.0})  # an item of the article's own list: the list's ceiling, not the floor
     base, out = model.model_.predict_proba(test), model.predict_proba(test)
     pos = list(model.classes_).index(True)
     assert base[0, pos] < 0.9 and out[0, pos] == pytest.approx(0.9)
-    np.testing.assert_array_equal(out[1:], base[1:])  # not numbered, or not after a heading: the model's
+    np.testing.assert_array_equal(out[1:3], base[1:3])  # not numbered, or not after a heading: the model's
+    assert out[3, pos] <= 0.1 + 1e-9

@@ -229,6 +229,11 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("Hélène Marchetti est journaliste au service Économie depuis 2016.", True),
     ("Microsoft a publié ses commentaires sur la lettre.", False),
     ("Alex Spiro est avocat au barreau de New York.", False),
+    # review: reporting about journalists and about moderation is no bio and no comment policy
+    ("Casey Newton est journaliste spécialisé dans la tech et a été le premier à révéler l'affaire.", False),
+    ("Depuis le rachat, les commentaires sont modérés par des algorithmes.", False),
+    ("Microsoft a répondu qu'il examinerait ces questions. Avec AFP", False),  # the rule is for the credit alone
+    ("Avec AFP", True),
     # a menu whose separators were lost, in French or English
     ("Accueil Actus Monde Politique Économie Sports Culture", True),
     ("News World Business Tech Politics Opinion Podcasts", True),
