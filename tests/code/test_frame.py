@@ -33,6 +33,12 @@ def voices(frame: FrameFeatures, text: str) -> tuple[int, int]:
     return c.get("voices_twitter", 0), c.get("voices_microsoft", 0)
 
 
+def assert_leans(frame: FrameFeatures, text: str, twitter: int, microsoft: int) -> None:
+    """The sentence's voices lean the way the expected counts do (which side is larger, or neither)."""
+    tw, ms = voices(frame, text)
+    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+
+
 def test_the_subject_of_an_accusation_voices_its_side(frame) -> None:
     c = columns(frame, "Le milliardaire accuse Microsoft de tricherie.")
     assert c["subject_twitter_accuse"] == 1
@@ -206,7 +212,32 @@ def test_an_actor_inside_a_short_quotation_does_not_cancel_the_inverted_speaker(
     assert (twitter > microsoft) if side == "twitter" else (microsoft > twitter)
 
 
+@pytest.mark.parametrize("text", [
+    # review of this release: a first version of AIMED_AT, of the English statements and of the closing
+    # attribution voiced a side in each of these (all neutral: third parties, nouns, other business)
+    "Bruxelles reproche à Microsoft d'avoir lié Teams à sa suite Office.",
+    "The FTC sued Microsoft in December to block its $69 billion Activision deal.",
+    "Demand for Microsoft's Azure cloud services grew 27% in the quarter.",
+    "Les développeurs examinent les nouvelles conditions d'accès à l'API de Twitter.",
+    "A spokesperson for the European Commission said it was studying the questions raised by Twitter's exit.",
+    "The company will cut 10,000 jobs by the end of March, Microsoft said.",
+    "Threads passed 100 million sign-ups in five days, the platform said.",
+    "Microsoft cooperated with the FBI in the investigation of the hack of its email servers.",
+    "Microsoft skips E3 again this year and will hold its own Xbox showcase in June.",
+    "Microsoft now lets Teams users add more participants to a meeting than was previously allowed.",
+])
+def test_english_and_aimed_at_rules_keep_to_their_sense(frame, text: str) -> None:
+    assert voices(frame, text) == (0, 0), columns(frame, text)
+
+
+def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> None:
+    other_business = "Microsoft said it had reached an agreement with Sony to keep Call of Duty on PlayStation."
+    assert "claimed_by_microsoft" not in columns(frame, other_business)
+    assert columns(frame, "Microsoft said: Twitter misread how we used its data.")["claimed_by_microsoft"] == 1
+
+
 @pytest.mark.parametrize("text, twitter, microsoft", [
+    # English reporting language
     ("Microsoft a posé ses conditions à Twitter.", 0, 0),  # "posé" is not "calm"
     ("Musk a mis sa menace à exécution contre Microsoft.", 1, 0),  # a threat carried out is Twitter's
     ("Musk mettra-t-il ses menaces à exécution ?", 0, 2),  # the writer's doubt; the open question voices no act
@@ -457,8 +488,7 @@ def test_ce_dernier_stands_for_the_last_actor_named(frame) -> None:
     ("Microsoft declined to pay for the new tier, the letter says.", 1, 0),
 ])
 def test_insistence_statements_and_omissions(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+    assert_leans(frame, text, twitter, microsoft)
 
 
 def test_after_an_english_verb_of_saying_the_actor_is_the_subject_of_the_reported_clause(frame) -> None:
@@ -553,37 +583,6 @@ def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announce
     ("Microsoft may also have passed some of that data to government agencies, the letter says.", 2, 0),
     ("Twitter says Microsoft pulled far more data from the platform than their agreement allowed.", 1, 0),
     ("A spokesperson for Twitter answered with an emoji.", 0, 1),  # Twitter's own spokesperson is no actor
-])
-def test_english_reporting_language(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
-
-
-@pytest.mark.parametrize("text", [
-    # review of this release: a first version of AIMED_AT, of the English statements and of the closing
-    # attribution voiced a side in each of these (all neutral: third parties, nouns, other business)
-    "Bruxelles reproche à Microsoft d'avoir lié Teams à sa suite Office.",
-    "The FTC sued Microsoft in December to block its $69 billion Activision deal.",
-    "Demand for Microsoft's Azure cloud services grew 27% in the quarter.",
-    "Les développeurs examinent les nouvelles conditions d'accès à l'API de Twitter.",
-    "A spokesperson for the European Commission said it was studying the questions raised by Twitter's exit.",
-    "The company will cut 10,000 jobs by the end of March, Microsoft said.",
-    "Threads passed 100 million sign-ups in five days, the platform said.",
-    "Microsoft cooperated with the FBI in the investigation of the hack of its email servers.",
-    "Microsoft skips E3 again this year and will hold its own Xbox showcase in June.",
-    "Microsoft now lets Teams users add more participants to a meeting than was previously allowed.",
-])
-def test_english_and_aimed_at_rules_keep_to_their_sense(frame, text: str) -> None:
-    assert voices(frame, text) == (0, 0), columns(frame, text)
-
-
-def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> None:
-    other_business = "Microsoft said it had reached an agreement with Sony to keep Call of Duty on PlayStation."
-    assert "claimed_by_microsoft" not in columns(frame, other_business)
-    assert columns(frame, "Microsoft said: Twitter misread how we used its data.")["claimed_by_microsoft"] == 1
-
-
-@pytest.mark.parametrize("text, twitter, microsoft", [
     # round 17: evidence not given is the writer's framing against whoever fails to give it
     ("Le milliardaire n'a pas fourni de preuves à l'appui de son accusation.", 0, 1),
     ("En avril, Elon Musk avait dénoncé un entraînement illégal, sans étayer ses propos.", 0, 1),
@@ -595,25 +594,11 @@ def test_an_english_statement_after_a_colon_is_still_microsofts_claim(frame) -> 
      0, 0),
     # what Microsoft never paid for is its wrongdoing (LABELS.md §2: "refused to pay")
     ("Un chiffre vertigineux pour un accès que Microsoft n'a jamais payé.", 1, 0),
-])
-def test_round_17_framing_and_face_offs(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
-
-
-@pytest.mark.parametrize("text, twitter, microsoft", [
     # criticism is an accusation: Musk criticising OpenAI is Twitter's side (LABELS.md §4), Google is not
     ("Le milliardaire a également critiqué OpenAI pour être devenu une entreprise à but lucratif.", 1, 0),
     ("Elon Musk critique Google pour son retard dans l'IA.", 0, 0),
     # not paying is the writer's framing against Microsoft (LABELS.md §2: Microsoft "refused to pay")
     ("Sachant que Microsoft ne paie actuellement pas Twitter pour ces données.", 1, 0),
-])
-def test_criticism_and_not_paying(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
-
-
-@pytest.mark.parametrize("text, twitter, microsoft", [
     # round 18: "tandis que" after a comma sets two clauses side by side (rule 3); opening the sentence it
     # is subordinate and the main clause wins
     ("Twitter dénonce un abus, tandis que Microsoft se dit ouvert au dialogue.", 0, 0),
@@ -623,13 +608,6 @@ def test_criticism_and_not_paying(frame, text: str, twitter: int, microsoft: int
     ("Ni Twitter ni Microsoft n'ont souhaité répondre à nos questions.", 0, 0),
     ("Ces accusations ne reposent, pour l'heure, que sur des chiffres fournis par Twitter lui-même.", 0, 1),
     ("Le patron de Tesla n'a rien d'un observateur désintéressé.", 0, 1),
-])
-def test_round_18_clauses_side_by_side_and_restrictions(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
-
-
-@pytest.mark.parametrize("text, twitter, microsoft", [
     # review of this release: each of these was voiced wrongly by a first version of a new entry
     ("Elon Musk dénonce un conflit d'intérêts chez Microsoft, premier actionnaire d'OpenAI.", 1, 0),
     ("La défense de Microsoft ne repose que sur une promesse de réponse.", 1, 0),
@@ -641,6 +619,6 @@ def test_round_18_clauses_side_by_side_and_restrictions(frame, text: str, twitte
     ("Dans ce conflit opposant Twitter à Microsoft, l'avocat de Musk accuse le groupe d'avoir violé l'accord.", 1, 0),
     ("Musk a fait le vide dans les équipes de Twitter en licenciant près de 80 % du personnel.", 0, 0),
 ])
-def test_this_releases_entries_keep_to_their_sense(frame, text: str, twitter: int, microsoft: int) -> None:
-    tw, ms = voices(frame, text)
-    assert (tw > ms, ms > tw) == (twitter > microsoft, microsoft > twitter), (tw, ms)
+def test_which_way_the_voices_lean(frame, text: str, twitter: int, microsoft: int) -> None:
+    """This release's readings (rounds 16-18 and the two reviews): which side, if any, the sentence voices more."""
+    assert_leans(frame, text, twitter, microsoft)
