@@ -121,8 +121,11 @@ STATEMENT_SIDES = ("microsoft",)
 #: in English "that" or the clause's subject ("said it would review …", "says the company relied on …").
 _REPORTED_CONTENT = re.compile(r"\s*(?:\w+\s+){0,3}?(?:que\b|qu'|:|(?:n'|ne )?(?:avoir|être|vouloir|souhaiter)\b|"
                                r"that\b|it\b|the company\b|the group\b)")
-#: A completive clause starts between a verb and the actor after it.
-_CLAUSE_START = re.compile(r"\bque\b|\bqu'")
+#: A completive clause right after a verb ("affirme que", "argues that"): the actor after it is not the speaker.
+_COMPLETIVE_AFTER = re.compile(r"\s*(?:\w+\s+){0,2}?(?:que\b|qu'|that\b)")
+#: A completive clause starts between a verb and the actor after it ("affirme que Microsoft", "tweeting that
+#: Microsoft").
+_CLAUSE_START = re.compile(r"\bque\b|\bqu'|\bthat\b")
 #: English verbs of saying, after which the actor that follows opens the reported clause ("says Microsoft took").
 _ENGLISH_SAYING = re.compile(r"says|said|writes|wrote|claims|claimed|states|stated|alleges|alleged")
 #: Between two actors that share a verb ("Twitter et Microsoft", "Musk and Nadella").
@@ -426,12 +429,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             inverted = _INVERTED.match(text, qe) or text[qs:qe].rstrip("\"» ").endswith(",")
             return (after(qe, SPEAKER_WINDOW) if inverted else None) or first
 
-        def speaker(pos: int) -> str | None:
-            """Who says the words at ``pos``: inside a quotation, its speaker (:func:`quoted_by`)."""
+        def speaker(pos: int, end: int) -> str | None:
+            """Who says the words at ``pos``: inside a quotation, its speaker (:func:`quoted_by`); after a comma
+            the actor named after the verb ("…, a déclaré X"), unless a clause of its own follows the verb
+            ("…, en affirmant que Microsoft …", "…, argues that Microsoft …": that actor is the clause's)."""
             for qs, qe in quotes:
                 if qs <= pos < qe:
                     return quoted_by(qs, qe)
-            if inverted(pos, _INVERTED_BEFORE):
+            if inverted(pos, _INVERTED_BEFORE) and not _COMPLETIVE_AFTER.match(text, end):
                 named_after = after(pos, INVERTED_SPEAKER_WINDOW)
                 if named_after:
                     return named_after
@@ -456,7 +461,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                     add(f"discredited_{target}", start)
                 previous_end = end
                 continue
-            subject = speaker(start)
+            subject = speaker(start, end)
             # an English "said (that) …" statement; "said: …" is a statement like the French ones
             english_statement = (bool(_ENGLISH_SAYING.fullmatch(text, start, end))
                                  and not text[end:].lstrip().startswith(":"))

@@ -618,6 +618,11 @@ def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announce
     ("Elon Musk reconnaît que la situation financière de Twitter reste critique.", 0, 0),
     ("Dans ce conflit opposant Twitter à Microsoft, l'avocat de Musk accuse le groupe d'avoir violé l'accord.", 1, 0),
     ("Musk a fait le vide dans les équipes de Twitter en licenciant près de 80 % du personnel.", 0, 0),
+    # round 19: after a comma, a verb of saying followed by its own clause is no inverted form: the actor in
+    # that clause is not the speaker
+    ("Musk fired back, tweeting that Microsoft had trained illegally on Twitter's data.", 1, 0),
+    ("Elon Musk a promis des poursuites, en affirmant que Microsoft avait nourri illégalement ses modèles.", 1, 0),
+    ("« Nous examinerons ces questions », a déclaré Microsoft.", 0, 1),  # the inverted form itself
 ])
 def test_which_way_the_voices_lean(frame, text: str, twitter: int, microsoft: int) -> None:
     """This release's readings (rounds 16-18 and the two reviews): which side, if any, the sentence voices more."""
