@@ -170,6 +170,8 @@ _SPAN_ENDS = (",", ";", ":", ".", " mais ", " et ", " but ", " and ")
 
 #: Who leaves something out when no actor is named ("Il n'est pas fait mention de …"): the letter, Twitter's.
 OMITTED_BY_DEFAULT = "twitter"
+#: Unless the omission is an answer's ("Une réponse qui ne dit rien des volumes …"): in this story Microsoft answers.
+_RESPONSE_BEFORE = re.compile(r"\b(?:réponse|communiqué|déclaration|réaction|response|statement)\b[^.;:]*$", re.I)
 #: What may come before the actor that opens a clause set beside another ("…, et ce dernier promet …").
 #: After a comma, "tandis que" / "while" too ("Twitter dénonce un abus, tandis que Microsoft se dit ouvert …").
 _CLAUSE_OPENERS = ("", "et", "and", "le", "la", "l'", "et le", "et la", "et l'", "the", "and the", "tandis que",
@@ -328,6 +330,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                         and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
                 stop = _clause_end(text, start)
                 later = [a for a in actors if start <= a[0] < stop]
+                if not free and not later and _RESPONSE_BEFORE.search(text, max(0, start - WINDOW), start):
+                    later = [(start, start, "microsoft")]  # "Une réponse qui ne dit rien de …": Microsoft's answer
                 target = free[-1][2] if free else later[0][2] if later else OMITTED_BY_DEFAULT
                 if target in SIDES:
                     add(f"framing_weakens_{target}", start)

@@ -623,6 +623,12 @@ def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announce
     ("Musk fired back, tweeting that Microsoft had trained illegally on Twitter's data.", 1, 0),
     ("Elon Musk a promis des poursuites, en affirmant que Microsoft avait nourri illégalement ses modèles.", 1, 0),
     ("« Nous examinerons ces questions », a déclaré Microsoft.", 0, 1),  # the inverted form itself
+    # round 19: giving up paying is Microsoft's; giving up a vocation is nobody's framing; an answer's omission
+    # is Microsoft's; lawsuits that never came frame Twitter
+    ("Selon le courrier, l'usage a duré jusqu'en avril, lorsque Microsoft a renoncé à payer le nouvel accès.", 1, 0),
+    ("Le milliardaire reproche à OpenAI d'avoir renoncé à sa vocation initiale.", 1, 0),
+    ("Une réponse qui ne dit rien des volumes de données en cause.", 1, 0),
+    ("Le milliardaire a déjà promis des procès qui ne sont jamais venus.", 0, 1),
 ])
 def test_which_way_the_voices_lean(frame, text: str, twitter: int, microsoft: int) -> None:
     """This release's readings (rounds 16-18 and the two reviews): which side, if any, the sentence voices more."""
