@@ -163,6 +163,9 @@ class NeighbourStacker(_ProbaClassifier):
         return self.meta_.predict_proba(neighbour_features(X, self._positive(self.base_, X), self.window))
 
 
+#: The most sentences a scraped line holds for ``smooth_lines`` to treat it as one paragraph; a longer line is
+#: more likely a page flattened into one line (menus, body and comments together), left sentence by sentence.
+PARAGRAPH_SENTENCES = 8
 #: A numbered item ("2. Title"): after a teaser-block heading ("Les plus lus"), a teaser, unless a body sentence
 #: ending with ":" introduced it (an ``in_list`` item of the article).
 _NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
@@ -188,7 +191,8 @@ class RuleFloor(_ProbaClassifier):
     With ``smooth_lines``, the sentences of one scraped line (the records' ``doc`` and ``line``) where no
     boilerplate or floor rule fires then share the mean of their positive probabilities, weighted by their
     words (a short fragment glued to a paragraph moves it little): a paragraph is article text or furniture
-    as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.
+    as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.  A line of more than
+    :data:`PARAGRAPH_SENTENCES` sentences is no paragraph and is left as it is.
     """
 
     def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95,
@@ -223,7 +227,7 @@ class RuleFloor(_ProbaClassifier):
             if self.smooth_lines and not ruled:
                 lines.setdefault((r["doc"], r["line"]), []).append(i)
         for rows in lines.values():
-            if len(rows) > 1:
+            if 1 < len(rows) <= PARAGRAPH_SENTENCES:
                 weights = [len(X[i]["text"].split()) for i in rows]
                 proba[rows, pos] = np.average(proba[rows, pos], weights=weights)
                 proba[rows, 1 - pos] = 1.0 - proba[rows, pos]

@@ -569,3 +569,17 @@ def test_a_numbered_item_after_a_teaser_heading_is_furniture() -> None:
     assert base[0, pos] < 0.9 and out[0, pos] == pytest.approx(0.9)
     np.testing.assert_array_equal(out[1:3], base[1:3])  # not numbered, or not after a heading: the model's
     assert out[3, pos] <= 0.1 + 1e-9
+
+
+def test_smooth_lines_leaves_a_page_flattened_into_one_line_sentence_by_sentence() -> None:
+    from pipeline.core.models import PARAGRAPH_SENTENCES
+
+    X, y = _train()
+    model = RuleFloor(_words_pipe(), RULES, floor=0.95, smooth_lines=True).fit(X, y)
+    plain = RuleFloor(_words_pipe(), RULES, floor=0.95).fit(X, y)
+    texts = ["Musk accuse Microsoft", "Une vue de Seattle", "Le groupe répondra."] * 3
+    assert len(texts) > PARAGRAPH_SENTENCES
+    test = _page(texts, "t")
+    for r in test:
+        r["line"] = 0
+    np.testing.assert_allclose(model.predict_proba(test), plain.predict_proba(test))
