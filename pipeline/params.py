@@ -193,6 +193,9 @@ class StanceParams(Section):
     voices_weight: float
     #: Where the frame voices one side more than the other, P(that side) is at least this (0 = off).
     frame_vote_floor: float
+    #: Weight of a plain TF-IDF (words and characters) logistic regression averaged into the stance
+    #: probabilities (0 = off; experiments/tfidf_blend.yaml).
+    tfidf_blend: float
     quote_context: bool
     stem: bool
     min_df: int

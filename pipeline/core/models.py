@@ -333,10 +333,52 @@ def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | 
         parts.append(("frame", FrameFeatures(frame_lexicon, voices_weight=p.voices_weight)))
         weights["frame"] = p.frame_weight
     union = FeatureUnion(parts, transformer_weights=weights or None)
-    model = Pipeline([("features", union), ("classifier", _classifier(p, seed))])
+    model: Any = Pipeline([("features", union), ("classifier", _classifier(p, seed))])
     if p.frame_vote_floor:
-        return FrameVote(model, p.frame_vote_floor)
+        model = FrameVote(model, p.frame_vote_floor)
+    if p.tfidf_blend:
+        model = TfidfBlend(model, p.tfidf_blend, seed=seed)
     return model
+
+
+class TfidfBlend(_ProbaClassifier):
+    """A classifier's probabilities averaged with those of a plain TF-IDF logistic regression.
+
+    ``weight`` of the mean goes to a TF-IDF of word 1–2-grams and character 2–5-grams (accents and case as
+    written) → class-balanced logistic regression, the evaluate stage's baseline: it learns which reported
+    facts go with which side, where the stance model's reporting frame can vote the wrong way.  The rest
+    goes to ``model``.
+    """
+
+    def __init__(self, model: Any, weight: float = 0.25, C: float = 10.0, seed: int = 0) -> None:
+        self.model = model
+        self.weight = weight
+        self.C = C
+        self.seed = seed
+
+    def fit(self, X: Sequence[Record], y: Sequence[str]) -> TfidfBlend:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if not 0.0 < self.weight < 1.0:
+            raise ValueError(f"TfidfBlend: weight must be in (0, 1), got {self.weight}")
+        self.model_ = clone(self.model).fit(X, y)
+        self.classes_ = self.model_.classes_
+        features = FeatureUnion([
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ])
+        self.tfidf_ = Pipeline([
+            ("field", TextField("text")), ("features", features),
+            ("classifier", LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000,
+                                              random_state=self.seed)),
+        ]).fit(X, y)
+        self.columns_ = [list(self.tfidf_.classes_).index(c) for c in self.classes_]
+        return self
+
+    def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
+        return ((1.0 - self.weight) * np.asarray(self.model_.predict_proba(X))
+                + self.weight * self.tfidf_.predict_proba(X)[:, self.columns_])
 
 
 def _linear_coefficients(classifier: Any) -> tuple[list[Any], np.ndarray] | None:

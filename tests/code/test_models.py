@@ -583,3 +583,22 @@ def test_smooth_lines_leaves_a_page_flattened_into_one_line_sentence_by_sentence
     for r in test:
         r["line"] = 0
     np.testing.assert_allclose(model.predict_proba(test), plain.predict_proba(test))
+
+
+def test_tfidf_blend_is_the_weighted_mean_of_its_two_models_and_off_by_default() -> None:
+    from pipeline.core.models import TfidfBlend, build_stance_model
+
+    texts = ["Twitter accuse Microsoft d'abus.", "Microsoft répond calmement.", "La lettre date de jeudi.",
+             "Musk menace Microsoft d'un procès.", "Microsoft examinera les questions.", "L'API est payante."]
+    labels = ["pro_twitter", "pro_microsoft", "neutral"] * 2
+    X = _page(texts, "s")
+    params = load_params().train.stance
+    assert params.tfidf_blend == 0.0 and not isinstance(build_stance_model(params, 0, None, None), TfidfBlend)
+    blend = TfidfBlend(_words_pipe(), weight=0.25).fit(X, labels)
+    p_model = blend.model_.predict_proba(X)
+    p_tfidf = blend.tfidf_.predict_proba(X)[:, blend.columns_]
+    assert not np.allclose(p_model, p_tfidf)
+    np.testing.assert_allclose(blend.predict_proba(X), 0.75 * p_model + 0.25 * p_tfidf)
+    np.testing.assert_allclose(blend.predict_proba(X).sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="weight"):
+        TfidfBlend(_words_pipe(), weight=1.5).fit(X, labels)
