@@ -341,13 +341,26 @@ def build_stance_model(p: StanceParams, seed: int, cues: dict[str, list[str]] | 
     return model
 
 
+def tfidf_logreg(seed: int, C: float = 1.0) -> Pipeline:
+    """The plain text classifier (it takes strings): TF-IDF of word 1–2-grams and character 2–5-grams (accents
+    and case as written) → class-balanced logistic regression.  The evaluate stage's baseline, and the second
+    model of :class:`TfidfBlend`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+    ])
+    return Pipeline([("features", features), ("classifier", LogisticRegression(
+        C=C, class_weight="balanced", max_iter=5000, random_state=seed))])
+
+
 class TfidfBlend(_ProbaClassifier):
     """A classifier's probabilities averaged with those of a plain TF-IDF logistic regression.
 
-    ``weight`` of the mean goes to a TF-IDF of word 1–2-grams and character 2–5-grams (accents and case as
-    written) → class-balanced logistic regression, the evaluate stage's baseline: it learns which reported
-    facts go with which side, where the stance model's reporting frame can vote the wrong way.  The rest
-    goes to ``model``.
+    ``weight`` of the mean goes to :func:`tfidf_logreg` (at ``C``): it learns which reported facts go with
+    which side, where the stance model's reporting frame can vote the wrong way.  The rest goes to ``model``.
     """
 
     def __init__(self, model: Any, weight: float = 0.25, C: float = 10.0, seed: int = 0) -> None:
@@ -357,22 +370,11 @@ class TfidfBlend(_ProbaClassifier):
         self.seed = seed
 
     def fit(self, X: Sequence[Record], y: Sequence[str]) -> TfidfBlend:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-
         if not 0.0 < self.weight < 1.0:
             raise ValueError(f"TfidfBlend: weight must be in (0, 1), got {self.weight}")
         self.model_ = clone(self.model).fit(X, y)
         self.classes_ = self.model_.classes_
-        features = FeatureUnion([
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ])
-        self.tfidf_ = Pipeline([
-            ("field", TextField("text")), ("features", features),
-            ("classifier", LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000,
-                                              random_state=self.seed)),
-        ]).fit(X, y)
+        self.tfidf_ = Pipeline([("field", TextField("text")), ("model", tfidf_logreg(self.seed, self.C))]).fit(X, y)
         self.columns_ = [list(self.tfidf_.classes_).index(c) for c in self.classes_]
         return self
 

@@ -188,18 +188,13 @@ def leave_one_site_out(records: Sequence[Record], params: Params) -> dict[str, A
 
 
 def _tfidf_baseline(train: Sequence[Record], test: Sequence[Record], task: str, seed: int) -> list[Any]:
-    """Predictions of the plain baseline: TF-IDF word 1-2-grams + character 2-5-grams, logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
+    """Predictions of the plain baseline (:func:`pipeline.core.models.tfidf_logreg`)."""
+    from pipeline.core.models import tfidf_logreg
 
     y = [bool(r["boilerplate"]) if task == "boilerplate" else r["stance"] for r in train]
     if len(set(y)) < 2:
         return [y[0]] * len(test)
-    model = make_pipeline(
-        make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        LogisticRegression(max_iter=5000, class_weight="balanced", random_state=seed))
+    model = tfidf_logreg(seed)
     model.fit([r["text"] for r in train], y)
     return list(model.predict([r["text"] for r in test]))
 
