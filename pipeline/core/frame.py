@@ -76,15 +76,15 @@ DENIAL_SCOPE = 80
 #: Acts that a denial by their own subject turns around: "Microsoft dément avoir enfreint …" voices Microsoft.
 DENIABLE = ("wrongdoing", "accuse", "threaten")
 #: Acts aimed at one side, whose subject, when it is only a pronoun, is the other side: in a two-sided dispute
-#: "Elle reproche à Microsoft …", "il est demandé à Microsoft de …" speak for Twitter, "Elle dit vouloir continuer
-#: à travailler avec le réseau social" for Microsoft.  A named subject that is not an actor (Bruxelles, the FTC,
+#: "Elle reproche à Microsoft …", "il est demandé à Microsoft de …" speak for Twitter, "Elle dit vouloir
+#: continuer à travailler avec le réseau social" for Microsoft.  A named subject that is not an actor (Bruxelles, the FTC,
 #: developers) is a third party: nobody's side.  Act -> the side it is aimed at.
 AIMED_AT = {"accuse": "microsoft", "threaten": "microsoft", "demand": "microsoft",
             "answer": "twitter", "goodwill": "twitter"}
 #: A pronoun subject opening the clause before an act (what AIMED_AT needs), and an agent complement before an
 #: actor ("soulevées par Twitter", "raised by Twitter"), which is then no object of the act.
-_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;:]\s*|\b(?:et|mais|puis|and|but|then)\s+)(?:elle|il|ils|elles|on|it|he|she|they)\b"
-                              r"[^,;:.]*$")
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[,;:]\s*|\b(?:et|mais|puis|and|but|then)\s+)"
+                              r"(?:elle|il|ils|elles|on|it|he|she|they)\b[^,;:.]*$")
 _AGENT_BEFORE = re.compile(r"\b(?:par|by|of)\s*$")
 #: Punctuation that ends a clause: an act's object never lies beyond it.
 _BREAK = re.compile(r"[,;:.!?«»()]")
@@ -330,9 +330,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                         and not _GOVERNED.search(text, max(0, a[0] - GOVERNED_WINDOW), a[0])]
                 stop = _clause_end(text, start)
                 later = [a for a in actors if start <= a[0] < stop]
-                if not free and not later and _RESPONSE_BEFORE.search(text, max(0, start - WINDOW), start):
-                    later = [(start, start, "microsoft")]  # "Une réponse qui ne dit rien de …": Microsoft's answer
-                target = free[-1][2] if free else later[0][2] if later else OMITTED_BY_DEFAULT
+                if free:
+                    target = free[-1][2]
+                elif later:
+                    target = later[0][2]
+                elif _RESPONSE_BEFORE.search(text, max(0, start - WINDOW), start):
+                    target = "microsoft"  # "Une réponse qui ne dit rien de …": Microsoft's answer
+                else:
+                    target = OMITTED_BY_DEFAULT
                 if target in SIDES:
                     add(f"framing_weakens_{target}", start)
         parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
@@ -456,6 +461,15 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             clause = re.split(r"[,;:«»()]| mais | but ", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
             return bool(self.lexicon_.find("negation", clause, hits))
 
+        def closed_by_english_speaker(start: int, subject: str) -> bool:
+            """English closes with the speaker before the verb ("Microsoft exceeded the limits, the letter says."):
+            ``subject``'s actor right after the last comma before the verb at ``start``, and an actor of the other
+            side before that comma (the claim is about it)."""
+            comma = text.rfind(",", 0, start)
+            return comma >= 0 and any(
+                a[2] == subject and _CLOSING_SPEAKER.fullmatch(text, comma + 1, a[0]) and not text[a[1]:start].strip()
+                for a in actors) and any(a[2] != subject and a[2] in SIDES for a in actors if a[1] <= comma)
+
         denials: list[tuple[int, str]] = []
         previous_end = 0
         for start, end, act in acts:
@@ -466,22 +480,18 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 previous_end = end
                 continue
             subject = speaker(start, end)
+            english_saying = bool(_ENGLISH_SAYING.fullmatch(text, start, end))
             # an English "said (that) …" statement; "said: …" is a statement like the French ones
-            english_statement = (bool(_ENGLISH_SAYING.fullmatch(text, start, end))
-                                 and not text[end:].lstrip().startswith(":"))
+            english_statement = english_saying and not text[end:].lstrip().startswith(":")
             if (act == "say" and subject and _CLOSING_ATTRIBUTION.match(text, end)
                     and not _DETERMINER_BEFORE.search(text, max(0, start - 8), start)
                     and inverted(start, _COMMA_BEFORE)
                     and after(end, INVERTED_SPEAKER_WINDOW, same_clause=True) == subject):  # named after the verb
                 # "…, soutient l'avocat." closes the sentence: the whole claim is that speaker's (rule 1).
                 add(f"claimed_by_{subject}", start)
-            elif (act == "say" and subject and _ENGLISH_SAYING.fullmatch(text, start, end)
-                  and _SENTENCE_END.match(text, end)
-                  and any(a[2] == subject and _CLOSING_SPEAKER.fullmatch(text, text.rfind(",", 0, start) + 1, a[0])
-                          and not text[a[1]:start].strip() and text.rfind(",", 0, start) >= 0 for a in actors)
-                  and any(a[2] != subject and a[2] in SIDES for a in actors if a[1] <= text.rfind(",", 0, start))):
-                # English closes with the speaker before the verb: "Microsoft exceeded the limits, the letter says."
-                # (rule 1, as above): the speaker right after the comma, and a claim about the other side.
+            elif (act == "say" and subject and english_saying and _SENTENCE_END.match(text, end)
+                  and closed_by_english_speaker(start, subject)):
+                # "…, the letter says." closes the sentence: the claim is that speaker's (rule 1, as above).
                 add(f"claimed_by_{subject}", start)
             elif (act == "say" and subject in STATEMENT_SIDES and _REPORTED_CONTENT.match(text, end)
                   and not _ANNOUNCING.match(text, start) and not negated(start)

@@ -180,7 +180,8 @@ class RuleFloor(_ProbaClassifier):
     A line in a page's comment area (the record's ``in_comment_area``, after
     a comment heading below the article) counts as a rule's; so does a line of
     a block of dated teaser items (``in_dated_items``: headline, summary, date,
-    repeated), a numbered item after a teaser-block heading ("Les plus lus", then "2. …"), and a line where a ``floor`` rule fires (furniture decided by
+    repeated), a numbered item after a teaser-block heading ("Les plus lus",
+    then "2. …"), and a line where a ``floor`` rule fires (furniture decided by
     the floor alone: such a rule is no model feature, so adding one does not
     move the weights).  Where an ``article_text`` rule fires or the line is an
     item of a list inside the article (``in_list``), the standfirst below the
