@@ -149,7 +149,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
     in_list = _list_items(page)
     protected = set(opening) | ({lines[head]} if head is not None else set())
     dated = _dated_items(page, protected)
-    cut_off = _cut_off_body(page)
+    cut_off = _cut_off_body(page, after_heading)
     records = []
     for i, (text, line) in enumerate(zip(texts, lines)):
         ws = words[i]
@@ -174,7 +174,8 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "in_comment_area": in_comments[line],
                 "in_list": in_list[line],
                 "in_dated_items": dated[line],
-                "cut_off_body": cut_off[line] if ws & topic else 0.0,  # a teaser of another story shares none
+                # inside the page, a teaser of another story shares no topic word with it (_cut_off_body)
+                "cut_off_body": 1.0 if cut_off[line] == 2.0 or (cut_off[line] and ws & topic) else 0.0,
                 "opens_article": 1.0 if line in opening else 0.0,
             }
         )
@@ -419,6 +420,9 @@ ITEM_HEADLINE_WORDS = 4
 #: Words from which a line without final punctuation right after a paragraph is the body cut off by the
 #: scraper ("… on a le droit d'être scept"), not a headline or a teaser title (LABELS.md §4: article text).
 CUT_OFF_WORDS = 14
+#: Furniture lines ("Publicité", a newsletter box and its button) that may stand between a page's cut-off
+#: last line and the article text above it.
+CUT_OFF_GAP = 2
 #: A line that opens with a label of up to three words ("Vidéo — …", "Anonyme_4417 : …", "Newsletter : …") is
 #: a teaser, a comment or a box, not a paragraph.
 _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
@@ -426,24 +430,51 @@ _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
 
 #: A site's prompt to the reader ("Recevez …", "Retrouvez tous nos articles …", "Merci d'avoir lu …"); a
 #: paragraph may say "vous" in a quotation, so the reader's pronouns alone do not count here.
-_CALL_TO_ACTION = re.compile(rf"\b(?:{_PROMPT_VERBS}|téléchargez|subscribe|sign up|click)\b", re.I)
+_CALL_TO_ACTION = re.compile(rf"\b(?:{_PROMPT_VERBS}|téléchargez|télécharger|subscribe|sign up|click|download)\b", re.I)
 
 
-def _cut_off_body(page: Sequence[PageLine]) -> dict[int, float]:
-    """1.0 for a line of :data:`CUT_OFF_WORDS` words or more with no final punctuation, no menu mark, no
-    leading label and no call to the reader (:data:`_CALL_TO_ACTION`), whose last sentence has half as many
-    words or more, right after a prose line: a paragraph the scraper cut off.  :func:`context_records` also
-    asks it to share a topic word with the page, which a teaser of another story does not."""
+def _cut_off_body(page: Sequence[PageLine], after_heading: Mapping[int, float]) -> dict[int, float]:
+    """Paragraphs the scraper cut off: a line of :data:`CUT_OFF_WORDS` words or more with no final
+    punctuation, no menu mark, no leading label and no call to the reader (:data:`_CALL_TO_ACTION`), whose last
+    sentence has half as many words or more.
+
+    2.0 for such a line that ends the page (where scrapers stop) after a sentence line
+    (:func:`_sentence_before`: a prose line or a shorter sentence, directly or across a few furniture lines
+    such as "Publicité", a newsletter box or a live blog's time) outside a teaser block (``after_heading``).
+    1.0 for one inside the page right after a prose line: :func:`context_records` also asks it to share a
+    topic word with the page, which a teaser of another story does not.
+    """
     out = {pl.line: 0.0 for pl in page}
     for k in range(1, len(page)):
         pl = page[k]
         last = pl.parts[-1].rstrip()
-        if (page[k - 1].is_prose and pl.n_words >= CUT_OFF_WORDS and not _END_PUNCT.search(last)
+        if not (pl.n_words >= CUT_OFF_WORDS and not _END_PUNCT.search(last)
                 and len(_WORD.findall(last)) >= CUT_OFF_WORDS // 2  # not a box's "Je m'inscris"
                 and not _MENU_MARK.search(pl.whole) and not _LEADING_LABEL.match(pl.whole)
                 and not _CALL_TO_ACTION.search(pl.whole)):
+            continue
+        if k == len(page) - 1 and not after_heading[pl.line] and _sentence_before(page, k):
+            out[pl.line] = 2.0
+        elif page[k - 1].is_prose:
             out[pl.line] = 1.0
     return out
+
+
+def _is_sentence_line(pl: PageLine) -> bool:
+    """A line of :data:`SHORT_LINE_WORDS` words or more that ends with sentence punctuation."""
+    return pl.n_words >= SHORT_LINE_WORDS and bool(_END_PUNCT.search(pl.parts[-1].rstrip()))
+
+
+def _sentence_before(page: Sequence[PageLine], k: int) -> bool:
+    """Whether line ``k`` follows a sentence line, directly or across up to :data:`CUT_OFF_GAP` lines of
+    furniture (shorter than :data:`SHORT_LINE_WORDS` words, or a call to the reader) when the line before
+    those is prose."""
+    for j in range(k - 1, max(-1, k - 2 - CUT_OFF_GAP), -1):
+        if _is_sentence_line(page[j]) if j == k - 1 else page[j].is_prose:
+            return True
+        if not (page[j].n_words < SHORT_LINE_WORDS or _CALL_TO_ACTION.search(page[j].whole)):
+            return False  # a teaser's title, not a box or a label
+    return False
 
 
 def _headline_like(pl: PageLine) -> bool:

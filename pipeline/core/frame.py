@@ -32,7 +32,9 @@ souligne que les questions portent sur …"; not an announcement, not negated):
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
 fer entre …") or two clauses side by side, each opened by one side's actor
 ("Musk attaque, Nadella rassure"), where the two ``voices`` columns are made
-equal (LABELS.md rule 3).  Acts of or against third parties (``actors:
+equal (LABELS.md rule 3).  After a contrast ("…, mais la lettre ne dit rien
+de …"), a side voiced there and not before makes the sentence's point: what
+was voiced before the "mais" is conceded and left out of the ``voices``.  Acts of or against third parties (``actors:
 others``: Google, an open letter), acts where a side leaves the press
 unanswered (``no_comment``, also a column) and acts in an open question on
 what comes next (``open_question``) voice nobody; what a side leaves out
@@ -155,6 +157,17 @@ def _clause_end(text: str, pos: int) -> int:
 def _first_of(text: str, pos: int, marks: Sequence[str]) -> int:
     """The position of the first of ``marks`` found after ``pos``, or the end of ``text``."""
     return min((i for i in (text.find(m, pos) for m in marks) if i >= 0), default=len(text))
+
+
+#: A contrast that makes what follows it the sentence's point ("Twitter accuse Microsoft …, mais la lettre ne dit
+#: rien de …"); not the additive "non seulement … mais aussi".
+_CONTRAST = re.compile(r"\s(?:mais|but)\s(?!aussi\b|également\b|encore\b|surtout\b|also\b)")
+
+
+def _last_contrast(text: str) -> int:
+    """Where the last contrast of :data:`_CONTRAST` ends in ``text``; past the end when there is none."""
+    found = list(_CONTRAST.finditer(text))
+    return found[-1].end() if found else len(text) + 1
 
 
 def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -297,7 +310,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         unanswered = self._spans("no_comment", text, hits)
         row[index["no_comment"]] = len(unanswered)
         silent = unanswered + self._spans("open_question", text, hits)
+        contrast = _last_contrast(text)
         voices = dict.fromkeys(SIDES, 0.0)
+        conceded = dict.fromkeys(SIDES, 0.0)  # voiced before the sentence's "mais"
 
         def add(column: str, pos: int) -> None:
             """Count ``column``; a voicing column counts towards its side unless in a subordinate clause.
@@ -307,7 +322,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             row[index[column]] += 1
             side = _VOICE_OF.get(column)
             if side and not _inside(pos, subordinate):
-                voices[side] += FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
+                weight = FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
+                (conceded if pos < contrast else voices)[side] += weight
 
         for side in SIDES:
             for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
@@ -341,6 +357,9 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 if target in SIDES:
                     add(f"framing_weakens_{target}", start)
         parallel = self._actors_and_acts(text, hits, actors, add, silent, subordinate) if actors else False
+        if not any(voices[side] and not conceded[side] for side in SIDES):
+            # no side is voiced after "mais" alone: what came before it counts
+            voices = {side: voices[side] + conceded[side] for side in SIDES}
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal
         if reciprocal:  # both sides in one breath: neither is voiced more (rule 3)

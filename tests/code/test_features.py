@@ -313,10 +313,34 @@ def test_a_long_line_without_final_punctuation_after_a_paragraph_is_the_body_cut
             body, "Musk contre Microsoft : la lettre de l'avocat",
             # a site's prompt, and a teaser of another story (no topic word of the page)
             body, "Recevez gratuitement chaque matin les dernières nouvelles du réseau social dans votre boîte mail",
-            body, "Un avion perd son train d'atterrissage au décollage de l'aéroport de Montréal sans faire de blessé"]
+            body, "Un avion perd son train d'atterrissage au décollage de l'aéroport de Montréal sans faire de blessé",
+            body]
     flags = [r["cut_off_body"] for r in context_records(page, list(range(len(page))), len(page))]
     assert flags[3] == 1.0
     assert sum(flags) == 1.0
+
+
+def test_the_last_line_of_a_page_cut_off_after_article_text_is_the_body() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
+    cut = "Le groupe de Redmond a promis d'étudier ces questions et d'y répondre en temps voulu, sans plus de précisi"
+
+    def last_flag(page: list[str]) -> float:
+        return context_records(page, list(range(len(page))), len(page))[-1]["cut_off_body"]
+
+    # after a short sentence, or after the body across an ad label, a newsletter box or a live blog's time;
+    # no topic word needed where the scraper stopped
+    assert last_flag([body, body, "Twitter n'a pas répondu.", cut]) == 1.0
+    assert last_flag([body, body, "Publicité", cut]) == 1.0
+    assert last_flag([body, body, "Abonnez-vous à notre lettre du matin", "S'inscrire", cut]) == 1.0
+    assert last_flag([body, body, "08:55", "Des développeurs racontent avoir fermé leurs outils un à un après la fin de l"]) == 1.0
+    # not after a teaser's title, a teaser heading or a page's footer line, nor too far below the body
+    assert last_flag([body, body, "Twitter : une nouvelle patronne nommée à la tête du réseau social américain", cut]) == 0.0
+    assert last_flag([body, body, "Sur le même sujet", cut]) == 0.0
+    assert last_flag([body, body, "Publicité", "Partager", "Copier le lien", cut]) == 0.0
+    # nor a box's call to the reader
+    assert last_flag([body, body, "Télécharger l'application du journal sur l'App Store et Google Play dès maintenant"]) == 0.0
 
 
 def test_the_comment_area_ends_after_its_last_line() -> None:

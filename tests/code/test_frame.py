@@ -633,3 +633,18 @@ def test_an_english_statement_on_the_dispute_is_microsofts_claim_but_an_announce
 def test_which_way_the_voices_lean(frame, text: str, twitter: int, microsoft: int) -> None:
     """This release's readings (rounds 16-18 and the two reviews): which side, if any, the sentence voices more."""
     assert_leans(frame, text, twitter, microsoft)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # the writer's point after "mais" outweighs the claim conceded before it
+    ("Le réseau social accuse Microsoft d'avoir aspiré ses données, mais sa lettre ne dit rien de l'IA.", 0, 1),
+    ("Microsoft promet d'examiner les questions, mais il n'a jamais payé pour l'accès à l'API.", 1, 0),
+    ("Twitter accuses Microsoft of misusing its data, but the letter does not mention AI training.", 0, 1),
+    # nothing voiced after "mais": the claim before it counts
+    ("Twitter accuse Microsoft d'avoir aspiré ses données, mais l'affaire remonte à 2022.", 1, 0),
+    # "mais aussi" adds, it does not contrast
+    ("Twitter accuse Microsoft d'avoir dépassé les limites, mais aussi d'avoir partagé des données.", 1, 0),
+])
+def test_a_contrast_makes_what_follows_it_the_sentences_point(frame, text: str, twitter: int,
+                                                             microsoft: int) -> None:
+    assert_leans(frame, text, twitter, microsoft)
