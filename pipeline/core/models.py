@@ -169,6 +169,7 @@ PARAGRAPH_SENTENCES = 8
 #: A numbered item ("2. Title"): after a teaser-block heading ("Les plus lus"), a teaser, unless a body sentence
 #: ending with ":" introduced it (an ``in_list`` item of the article).
 _NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
+_QUOTATION_MARK = re.compile(r"[«»“”\"]")
 
 
 class RuleFloor(_ProbaClassifier):
@@ -192,8 +193,11 @@ class RuleFloor(_ProbaClassifier):
     With ``smooth_lines``, the sentences of one scraped line (the records' ``doc`` and ``line``) where no
     boilerplate or floor rule fires then share the mean of their positive probabilities, weighted by their
     words (a short fragment glued to a paragraph moves it little): a paragraph is article text or furniture
-    as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.  A line of more than
-    :data:`PARAGRAPH_SENTENCES` sentences is no paragraph and is left as it is.
+    as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.  Where the sentences with a
+    rule (and no quotation mark) hold at least half of a line's words, the line is furniture and the others get
+    the floor too ("Cet article ne constitue pas un conseil en investissement. Les cours sont donnés à titre
+    indicatif.").  A
+    line of more than :data:`PARAGRAPH_SENTENCES` sentences is no paragraph and is left as it is.
     """
 
     def __init__(self, model: Any, rules_spec: dict[str, Any] | None = None, floor: float = 0.95,
@@ -215,9 +219,13 @@ class RuleFloor(_ProbaClassifier):
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
         lines: dict[tuple[Any, Any], list[int]] = {}
+        ruled_words: dict[tuple[Any, Any], list[int]] = {}  # words of a line's ruled and other sentences
         for i, r in enumerate(X):
             ruled = bool(self.rules_.boilerplate(r["text"], r["prev_text"])
                          or self.rules_.floor(r["text"], r["prev_text"]))
+            if self.smooth_lines:  # a rule firing inside a quotation ("« Ouvrez un compte … »") is no furniture here
+                furniture = ruled and not _QUOTATION_MARK.search(r["text"])
+                ruled_words.setdefault((r["doc"], r["line"]), [0, 0])[0 if furniture else 1] += len(r["text"].split())
             if (ruled or r["in_comment_area"] or r["in_dated_items"]
                     or (r["after_teaser_heading"] and not r["in_list"] and _NUMBERED_ITEM.match(r["text"]))):
                 if proba[i, pos] < self.floor:
@@ -227,11 +235,16 @@ class RuleFloor(_ProbaClassifier):
                 proba[i, pos], proba[i, 1 - pos] = 1.0 - self.floor, self.floor
             if self.smooth_lines and not ruled:
                 lines.setdefault((r["doc"], r["line"]), []).append(i)
-        for rows in lines.values():
-            if 1 < len(rows) <= PARAGRAPH_SENTENCES:
+        for key, rows in lines.items():
+            if len(rows) > PARAGRAPH_SENTENCES:
+                continue
+            if 1 < len(rows):
                 weights = [len(X[i]["text"].split()) for i in rows]
                 proba[rows, pos] = np.average(proba[rows, pos], weights=weights)
-                proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
+            ruled, other = ruled_words[key]
+            if ruled >= other:  # mostly furniture by the rules: "Cet article ne constitue pas un conseil … Les cours …"
+                proba[rows, pos] = np.maximum(proba[rows, pos], self.floor)
+            proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
         return proba
 
 

@@ -602,3 +602,29 @@ def test_tfidf_blend_is_the_weighted_mean_of_its_two_models_and_off_by_default()
     np.testing.assert_allclose(blend.predict_proba(X).sum(axis=1), 1.0)
     with pytest.raises(ValueError, match="weight"):
         TfidfBlend(_words_pipe(), weight=1.5).fit(X, labels)
+
+
+def test_smooth_lines_floors_a_line_that_is_mostly_furniture_by_the_rules() -> None:
+    X, y = _train()
+    model = RuleFloor(_words_pipe(), RULES, floor=0.95, smooth_lines=True).fit(X, y)
+    plain = RuleFloor(_words_pipe(), RULES, floor=0.95).fit(X, y)
+    pos = list(model.classes_).index(True)
+
+    def line(texts: list[str]) -> list:
+        test = _page(texts, "t")
+        for r in test:
+            r["line"] = 0
+        return test
+
+    # a line whose rule sentences hold half its words or more ("Cet article ne constitue pas un conseil en
+    # investissement. Les cours sont indicatifs."): the sentence no rule knows is furniture too
+    furniture = line(["Annonce", "Publicité", "Le siège"])
+    assert plain.predict_proba(furniture)[2, pos] < 0.95
+    assert model.predict_proba(furniture)[2, pos] == pytest.approx(0.95)
+    # under half: the model's (smoothed) decision
+    assert model.predict_proba(line(["Annonce", "Le siège de Redmond"]))[1, pos] < 0.95
+    # a rule's sentence inside a quotation does not count as furniture
+    searching = {"boilerplate": [{"name": "advert", "search": "publicité|annonce"}]}
+    model = RuleFloor(_words_pipe(), searching, floor=0.95, smooth_lines=True).fit(X, y)
+    assert model.predict_proba(line(["Publicité, annonce", "Le siège"]))[1, pos] == pytest.approx(0.95)
+    assert model.predict_proba(line(["« Publicité, annonce »", "Le siège"]))[1, pos] < 0.95

@@ -138,6 +138,10 @@ def test_rating_widgets_are_furniture(text: str, fires: bool) -> None:
     ("Télécharger l'application", "app_or_embed_prompt", True),
     ("Voir la publication sur Twitter · 312 J'aime", "app_or_embed_prompt", True),
     ("Microsoft invite ses clients à installer l'application Bing sur leur téléphone.", "app_or_embed_prompt", False),
+    ("Téléchargez l'application Le Flash pour recevoir nos alertes en temps réel.", "app_or_embed_prompt", True),
+    ("Installez notre appli et recevez les alertes info", "app_or_embed_prompt", True),
+    ("Téléchargez l'application : Twitter l'a retirée de l'App Store, selon Musk, qui accuse Apple de censure "
+     "et menace de lancer son propre téléphone.", "app_or_embed_prompt", False),
     ("À lire également : Musk relance la guerre des prix", "previous_next_teaser", True),
     ("À lire ces lignes, on comprend que Microsoft a dépassé les limites.", "previous_next_teaser", False),
     ("La suite de cet article est réservée à nos abonnés.", "paywall", True),
@@ -234,6 +238,12 @@ def test_the_line_after_a_photo_label_or_credit_is_its_caption(previous: str, te
     ("Depuis le rachat, les commentaires sont modérés par des algorithmes.", False),
     ("Microsoft a répondu qu'il examinerait ces questions. Avec AFP", False),  # the rule is for the credit alone
     ("Avec AFP", True),
+    # a name, a middle dot, then more: bylines, an aggregator's source lines, share bars; not prose
+    ("Par Inès Cartier · 18 mai 2023 · 4 commentaires", True),
+    ("Le Phare · Twitter soupçonne Microsoft d'avoir pillé ses données", True),
+    ("Partager · Facebook · LinkedIn · Copier le lien", True),
+    ("Microsoft · Twitter", False),
+    ("Le groupe cite Bing, Azure et la Xbox · une liste que Twitter conteste point par point dans sa lettre.", False),
     # a menu whose separators were lost, in French or English
     ("Accueil Actus Monde Politique Économie Sports Culture", True),
     ("News World Business Tech Politics Opinion Podcasts", True),
