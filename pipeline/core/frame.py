@@ -164,6 +164,16 @@ def _first_of(text: str, pos: int, marks: Sequence[str]) -> int:
 _CONTRAST = re.compile(r"\s(?:mais|but)\s(?!aussi\b|également\b|encore\b|surtout\b|also\b)")
 
 
+#: "ne … pas A, mais (de) B": the act is not negated, only its object corrected.
+_CORRECTION = re.compile(r",? mais (?:plutôt |bien |surtout )?(?:de |d'|à |au |aux |pour |plutôt )")
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` ends (its full stop, or the end of the text)."""
+    found = re.compile(r"[.!?](?:\s|$)").search(text, pos)
+    return found.start() if found else len(text)
+
+
 def _last_contrast(text: str) -> int:
     """Where the last contrast of :data:`_CONTRAST` ends in ``text``; past the end when there is none."""
     found = list(_CONTRAST.finditer(text))
@@ -475,9 +485,13 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if side:
                 add(f"quoted_{side}", qs)
 
-        def negated(start: int, since: int = 0) -> bool:
-            """A negation in the clause before ``start`` (not before ``since``, the end of the previous act)."""
+        def negated(start: int, since: int = 0, end: int | None = None) -> bool:
+            """A negation in the clause before ``start`` (not before ``since``, the end of the previous act), unless
+            a correction follows the act (from ``end``): "ne reproche pas … d'avoir piraté, mais de s'être servi …"
+            still reproaches."""
             clause = re.split(r"[,;:«»()]| mais | but ", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
+            if end is not None and _CORRECTION.search(text, end, _sentence_end(text, end)):
+                return False
             return bool(self.lexicon_.find("negation", clause, hits))
 
         def closed_by_english_speaker(start: int, subject: str) -> bool:
@@ -535,7 +549,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 subject = next(side for side in SIDES if side != obj)
             if subject:
                 # A negation before an earlier act is that act's ("ne conteste pas avoir dépassé").
-                negated_act = negated(start, previous_end) or (
+                negated_act = negated(start, previous_end, end) or (
                     act in DENIABLE and any(side == subject and 0 <= start - e <= DENIAL_SCOPE for e, side in denials))
                 column = f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}"
                 add(column, start)

@@ -648,3 +648,38 @@ def test_which_way_the_voices_lean(frame, text: str, twitter: int, microsoft: in
 def test_a_contrast_makes_what_follows_it_the_sentences_point(frame, text: str, twitter: int,
                                                              microsoft: int) -> None:
     assert_leans(frame, text, twitter, microsoft)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # round 20: what a side leaves out, in more words
+    ("La lettre ne souffle mot de l'entraînement des modèles.", 0, 1),
+    ("Les chiffres de la lettre ne disent rien de ce que l'accord permettait.", 0, 1),
+    ("Le milliardaire ne précise quel modèle aurait été entraîné.", 0, 1),
+    ("The letter never explains how the figures were reached.", 0, 1),
+    # doubts on the case and its motives; volumes far beyond; paying rather than leaving
+    ("Rien dans le courrier ne permet d'établir un partage de données.", 0, 1),
+    ("Une façon de rentabiliser une API que les développeurs boudent.", 0, 2),
+    ("Lawyers describe the letter as thin.", 0, 1),
+    ("Les volumes dépassent de très loin les plafonds.", 1, 0),
+    ("Microsoft a préféré rompre plutôt que payer.", 1, 0),
+    ("Le milliardaire pilonne OpenAI depuis des mois.", 1, 0),
+    # and not outside their sense
+    ("Musk souffle un mot à l'oreille de ses avocats.", 0, 0),  # no "ne … mot"
+    ("Les volumes ont dépassé les prévisions du marché.", 0, 0),  # "dépassé" alone frames nobody
+    ("The thinnest laptop Microsoft ever made went on sale.", 0, 0),
+])
+def test_round_20_lexicon_entries_keep_to_their_sense(frame, text: str, twitter: int, microsoft: int) -> None:
+    assert_leans(frame, text, twitter, microsoft)
+
+
+def test_a_negated_act_corrected_by_mais_is_still_made(frame) -> None:
+    # "ne … pas A, mais B": the accusation stands, only its object changes
+    assert_leans(frame, "L'avocat ne reproche pas à Microsoft d'avoir piraté Twitter, mais de s'être servi "
+                        "de ses données.", 1, 0)
+    assert_leans(frame, "L'avocat ne reproche pas à Microsoft d'avoir piraté Twitter.", 0, 1)
+    # "mais" then a verb of its own is no correction of the negated act
+    assert_leans(frame, "Microsoft ne dément pas avoir consulté l'API, mais conteste les volumes.", 0, 1)
+
+
+def test_neither_side_saying_what_is_at_stake_is_a_no_comment(frame) -> None:
+    assert columns(frame, "Ni X ni Microsoft n'ont indiqué quelles sommes seraient en jeu.")["no_comment"] == 1
