@@ -31,8 +31,12 @@ souligne que les questions portent sur …"; not an announcement, not negated):
 (``framing_weakens_<side>``) weigh :data:`FRAMING_WEIGHT`; and reciprocal or
 face-off expressions (``reciprocal``: "se renvoient la balle", "le bras de
 fer entre …") or two clauses side by side, each opened by one side's actor
-("Musk attaque, Nadella rassure"), where the two ``voices`` columns are made
-equal (LABELS.md rule 3).  After a contrast ("…, mais la lettre ne dit rien
+with an act or its own words ("Musk attaque, Nadella rassure"; "Twitter says
+…; Microsoft says …"; with the second verb left out, "Musk parle d'abus,
+Microsoft d'un malentendu"), where the two ``voices`` columns are made
+equal (LABELS.md rule 3).  A concession that opens the sentence and voices one
+side ("Si Microsoft se dit prêt à examiner …,") followed by a main clause
+opened by the other side's actor voices that actor's side.  After a contrast ("…, mais la lettre ne dit rien
 de …"), a side voiced there and not before makes the sentence's point: what
 was voiced before the "mais" is conceded and left out of the ``voices``.  Acts of or against third parties (``actors:
 others``: Google, an open letter), acts where a side leaves the press
@@ -205,6 +209,13 @@ _ANAPHORA = re.compile(r"\b(?:ce dernier|cette dernière|the latter)\b(?!\s+(?:t
                        r"chapitre|volet|cas|étape|rebondissement|lettre|version|tarif|accord|contrat|quarter|year|month))")
 #: The acts that make a clause one side's voice when two clauses are set side by side.
 PARALLEL_ACTS = ("accuse", "wrongdoing", "threaten", "demand", "answer", "deny", "goodwill")
+#: A clause whose verb is left out because the clause before has it ("Musk parle d'abus, Microsoft d'un
+#: malentendu"): an actor right after the break, then "de": not "Microsoft, de son côté, …", and no actor in
+#: the next :data:`GAP_WINDOW` characters (not a genitive: "le réseau social d'Elon Musk").
+_GAPPED = re.compile(r",?\s*(?:de |d'|du |des )(?!(?:son|sa|ses|leur|leurs|notre|nos|votre|vos) )")
+GAP_WINDOW = 12
+#: Only after a comma or a semicolon: not after a colon or a dash, which announce what the clause before says.
+_BREAK_BEFORE_GAP = re.compile(r"[:—–-]")
 _QUOTE = re.compile(r"«[^»]*»?|\"[^\"]*\"?")
 CAP = 3.0
 
@@ -323,6 +334,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         contrast = _last_contrast(text)
         voices = dict.fromkeys(SIDES, 0.0)
         conceded = dict.fromkeys(SIDES, 0.0)  # voiced before the sentence's "mais"
+        in_concession = dict.fromkeys(SIDES, 0.0)  # voiced in a concessive clause opening the sentence
+        opening = next(((b, e) for b, e in subordinate if not text[:b].strip()), None)
 
         def add(column: str, pos: int) -> None:
             """Count ``column``; a voicing column counts towards its side unless in a subordinate clause.
@@ -334,6 +347,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             if side and not _inside(pos, subordinate):
                 weight = FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
                 (conceded if pos < contrast else voices)[side] += weight
+            elif side and opening and opening[0] <= pos < opening[1] and not column.startswith("framing_"):
+                in_concession[side] += 1  # a side's act or words there, not the writer's "malgré"
 
         for side in SIDES:
             for start, _, _ in self.lexicon_.find(f"weakens_{side}", text, hits):
@@ -370,6 +385,14 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
         if not any(voices[side] and not conceded[side] for side in SIDES):
             # no side is voiced after "mais" alone: what came before it counts
             voices = {side: voices[side] + conceded[side] for side in SIDES}
+        if opening:
+            # "Si Microsoft se dit prêt à examiner …, Twitter maintient …": the main clause, opened by the other
+            # side's actor, answers what the concession grants (rule 3: the main clause dominates)
+            main = next((a for a in actors if a[0] >= opening[1]), None)
+            if (main and main[2] in SIDES and text[opening[1]:main[0]].strip(" ,") in _CLAUSE_OPENERS
+                    and any(in_concession[side] for side in SIDES if side != main[2])
+                    and not in_concession[main[2]]):
+                voices[main[2]] = max(voices[main[2]], 1)
         reciprocal = len(self.lexicon_.find("reciprocal", text, hits)) + int(parallel)
         row[index["reciprocal"]] = reciprocal
         if reciprocal:  # both sides in one breath: neither is voiced more (rule 3)
@@ -554,11 +577,13 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 column = f"{'negated_subject' if negated_act else 'subject'}_{subject}_{act}"
                 add(column, start)
                 voiced = _VOICE_OF.get(column)  # "Microsoft aurait dépassé …" voices Twitter, not Microsoft
+                # a side's own words in a clause it opens ("Twitter says …; Microsoft says …") set it beside the other
+                beside = voiced if act in PARALLEL_ACTS else (subject if act == "say" and subject in SIDES else None)
                 clause = (clause_opened_by(start, subject)
-                          if voiced and act in PARALLEL_ACTS and not _inside(start, subordinate)
+                          if beside and not _inside(start, subordinate)
                           else None)
                 if clause is not None:
-                    sides_by_clause.setdefault(clause, voiced)
+                    sides_by_clause.setdefault(clause, beside)
                 if act == "deny" and not negated_act:
                     denials.append((end, subject))
             if obj and obj != subject:
@@ -577,7 +602,20 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
                 k, begin = clause_of(start)
                 if side in SIDES and not text[begin:start].strip():  # "…; selon Microsoft, …"
                     sources_by_clause.setdefault(k, side)
-        return any(len(set(by_clause.values()) & set(SIDES)) == 2 for by_clause in (sides_by_clause, sources_by_clause))
+        # "Musk parle d'abus, Microsoft d'un malentendu": the second clause's verb is left out (gapping)
+        openers: dict[int, str] = {}  # clauses opened by an actor of a side, whatever the act
+        gapped = False
+        for a_start, a_end, side in actors:
+            k, begin = clause_of(a_start)
+            if side not in SIDES or text[begin:a_start].strip() not in _CLAUSE_OPENERS:
+                continue
+            openers.setdefault(k, side)
+            if (k and _GAPPED.match(text, a_end) and not _BREAK_BEFORE_GAP.search(text, begin - 2, begin)
+                    and not any(a_end <= b[0] <= a_end + GAP_WINDOW for b in actors)
+                    and any(other != side for j, other in openers.items() if j < k)):
+                gapped = True
+        return gapped or any(len(set(by_clause.values()) & set(SIDES)) == 2
+                             for by_clause in (sides_by_clause, sources_by_clause))
 
     def transform(self, X: Sequence[Any]) -> np.ndarray:
         check_is_fitted(self, "names_")

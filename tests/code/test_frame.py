@@ -683,3 +683,38 @@ def test_a_negated_act_corrected_by_mais_is_still_made(frame) -> None:
 
 def test_neither_side_saying_what_is_at_stake_is_a_no_comment(frame) -> None:
     assert columns(frame, "Ni X ni Microsoft n'ont indiqué quelles sommes seraient en jeu.")["no_comment"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    # the second clause's verb left out (gapping): both sides in one breath
+    "Musk parle d'abus caractérisés, Microsoft d'un malentendu sur des usages anciens.",
+    "Twitter parle de violations répétées ; Microsoft, d'un simple échange sur un usage passé.",
+    # each side's own words in a clause it opens
+    "Twitter says Microsoft broke the rules; Microsoft says it will look into the matter.",
+])
+def test_two_sides_saying_their_piece_side_by_side_hold_equal_weight(frame, text: str) -> None:
+    assert columns(frame, text).get("reciprocal", 0) >= 1
+    assert_leans(frame, text, 0, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "Le patron de Microsoft a reçu la lettre, le réseau social d'Elon Musk accuse le groupe d'abus.",  # a genitive
+    "Twitter accuse Microsoft d'abus, Microsoft, de son côté, ne dit rien.",  # "de son côté" is no gapped verb
+    "Twitter says Microsoft broke the rules, the letter says.",  # one side only
+])
+def test_a_genitive_or_one_sides_clauses_are_not_two_sides_side_by_side(frame, text: str) -> None:
+    assert columns(frame, text).get("reciprocal", 0) == 0
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # a concession that grants one side, then a main clause opened by the other side's actor: the main clause
+    ("Si Microsoft se dit prêt à examiner les questions, Twitter maintient ses exigences.", 1, 0),
+    ("Si Microsoft joue la carte de l'apaisement, le milliardaire, lui, ne lâche rien.", 1, 0),
+    ("Même si le milliardaire menace, Microsoft se dit serein.", 0, 1),
+    # the main clause opened by no actor, or by the side the concession voices: nothing added
+    ("Si Microsoft se dit prêt à examiner les questions, rien n'est réglé.", 0, 0),
+    ("Même si Microsoft promet d'examiner les questions, Microsoft se tait sur les volumes.", 0, 0),
+])
+def test_the_main_clause_after_a_concession_speaks_for_its_actor(frame, text: str, twitter: int,
+                                                               microsoft: int) -> None:
+    assert voices(frame, text) == (twitter, microsoft)
