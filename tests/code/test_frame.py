@@ -718,3 +718,24 @@ def test_a_genitive_or_one_sides_clauses_are_not_two_sides_side_by_side(frame, t
 def test_the_main_clause_after_a_concession_speaks_for_its_actor(frame, text: str, twitter: int,
                                                                microsoft: int) -> None:
     assert voices(frame, text) == (twitter, microsoft)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # negation in the reporting language of the dev part
+    ("Microsoft n'a pas expliqué pourquoi ses applications sollicitaient autant l'API.", 1, 0),
+    ("Nor does the letter offer any evidence for the claim.", 0, 1),
+    ("Rien, dans la lettre de jeudi, ne vient étayer cette accusation.", 0, 1),
+    ("Qu'un client refuse un tarif multiplié par cent n'a rien d'un crime.", 0, 1),
+    ("Microsoft n'a pas voulu payer ce prix.", 1, 0),
+    ("Le groupe de Redmond ne verse aucun centime pour ces données.", 1, 0),
+    ("Le groupe a refusé un tarif réduit, déplore l'avocat.", 1, 0),
+    # "se contenter de" frames whoever only did that much
+    ("Musk se contente pour l'instant d'une lettre d'avocat.", 0, 1),
+    ("Microsoft se contente d'une réponse de deux phrases.", 1, 0),
+    # and not outside their sense
+    ("Microsoft a expliqué pourquoi ses applications utilisaient l'API.", 0, 0),
+    ("Le milliardaire se contente rarement de peu.", 0, 0),  # no "de/d'" right after
+])
+def test_negation_and_minimising_entries_keep_to_their_sense(frame, text: str, twitter: int,
+                                                             microsoft: int) -> None:
+    assert_leans(frame, text, twitter, microsoft)
