@@ -423,6 +423,10 @@ CUT_OFF_WORDS = 14
 #: Furniture lines ("Publicité", a newsletter box and its button) that may stand between a page's cut-off
 #: last line and the article text above it.
 CUT_OFF_GAP = 2
+#: Such furniture: an ad label, a live blog's time, a call to the reader ("Abonnez-vous …", "S'inscrire").
+#: Not a label that introduces what follows ("Article suivant", "Recommandé pour vous", "© Reuters", a name).
+_GAP_FURNITURE = re.compile(r"^(?:publicité|annonce|pub|advertisement|sponsorisé|\d{1,2}\s?[h:]\s?\d{2})$|"
+                            r"^s'inscrire$|\b(?:abonnez|inscrivez|recevez|téléchargez|subscribe|sign up)\b", re.I)
 #: A line that opens with a label of up to three words ("Vidéo — …", "Anonyme_4417 : …", "Newsletter : …") is
 #: a teaser, a comment or a box, not a paragraph.
 _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
@@ -438,11 +442,11 @@ def _cut_off_body(page: Sequence[PageLine], after_heading: Mapping[int, float]) 
     punctuation, no menu mark, no leading label and no call to the reader (:data:`_CALL_TO_ACTION`), whose last
     sentence has half as many words or more.
 
-    2.0 for such a line that ends the page (where scrapers stop) after a sentence line
-    (:func:`_sentence_before`: a prose line or a shorter sentence, directly or across a few furniture lines
-    such as "Publicité", a newsletter box or a live blog's time) outside a teaser block (``after_heading``).
-    1.0 for one inside the page right after a prose line: :func:`context_records` also asks it to share a
-    topic word with the page, which a teaser of another story does not.
+    2.0 for such a line that ends the page (where scrapers stop) right after a prose line, outside a teaser
+    block (``after_heading``): it needs no topic word.  1.0 for one that ends the page after a shorter
+    sentence or across a few furniture lines (:func:`_sentence_before`: "Publicité", a newsletter box, a live
+    blog's time), and for one inside the page right after a prose line: :func:`context_records` also asks
+    these to share a topic word with the page, which a teaser of another story does not.
     """
     out = {pl.line: 0.0 for pl in page}
     for k in range(1, len(page)):
@@ -467,13 +471,13 @@ def _is_sentence_line(pl: PageLine) -> bool:
 
 def _sentence_before(page: Sequence[PageLine], k: int) -> bool:
     """Whether line ``k`` follows a sentence line, directly or across up to :data:`CUT_OFF_GAP` lines of
-    furniture (shorter than :data:`SHORT_LINE_WORDS` words, or a call to the reader) when the line before
-    those is prose."""
+    furniture that introduce nothing (:data:`_GAP_FURNITURE`: an ad label, a time, a call to the reader) when
+    the line before those is prose."""
     for j in range(k - 1, max(-1, k - 2 - CUT_OFF_GAP), -1):
         if _is_sentence_line(page[j]) if j == k - 1 else page[j].is_prose:
             return True
-        if not (page[j].n_words < SHORT_LINE_WORDS or _CALL_TO_ACTION.search(page[j].whole)):
-            return False  # a teaser's title, not a box or a label
+        if not _GAP_FURNITURE.search(page[j].whole.strip()):
+            return False  # a teaser's or a caption's label, a name: what follows is theirs
     return False
 
 

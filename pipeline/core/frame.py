@@ -165,11 +165,16 @@ def _first_of(text: str, pos: int, marks: Sequence[str]) -> int:
 
 #: A contrast that makes what follows it the sentence's point ("Twitter accuse Microsoft …, mais la lettre ne dit
 #: rien de …"); not the additive "non seulement … mais aussi".
-_CONTRAST = re.compile(r"\s(?:mais|but)\s(?!aussi\b|également\b|encore\b|surtout\b|also\b)")
+_CONTRAST = re.compile(r"\s(?:mais|but)\s(?!aussi\b|également\b|encore\b|surtout\b|also\b|"
+                       r"(?:que|qu'|qui|dont|lequel|laquelle|lesquel\w*|that|which|who)\b)")
 
 
-#: "ne … pas A, mais (de) B": the act is not negated, only its object corrected.
-_CORRECTION = re.compile(r",? mais (?:plutôt |bien |surtout )?(?:de |d'|à |au |aux |pour |plutôt )")
+#: "ne … pas A, mais de B": the act is not negated, only its object corrected ("ne reproche pas à Microsoft
+#: d'avoir piraté …, mais de s'être servi …"; "n'accuse pas seulement …, mais aussi d'avoir …"; "is not accusing
+#: Microsoft of hacking, but of using …"); not "mais au contraire", "mais de nombreux observateurs", "d'ici …".
+_CORRECTION = re.compile(r"[^,;:.!?]{0,90},? (?:mais|but) (?:plutôt |bien |aussi |également |surtout |rather )?"
+                         r"(?:de |d'|of |to )(?!autres\b|nombreu\w*|ici\b|après\b|son côté|sa part|leur\w* côté|"
+                         r"plus\b|moins\b|toute? façon)")
 
 
 def _sentence_end(text: str, pos: int) -> int:
@@ -179,8 +184,11 @@ def _sentence_end(text: str, pos: int) -> int:
 
 
 def _last_contrast(text: str) -> int:
-    """Where the last contrast of :data:`_CONTRAST` ends in ``text``; past the end when there is none."""
-    found = list(_CONTRAST.finditer(text))
+    """Where the last contrast of :data:`_CONTRAST` outside quotations ends in ``text`` ("une demande rare mais
+    que Microsoft promet d'étudier" is a relative clause, "« …, mais nous refusons … »" the speaker's own
+    words); past the end when there is none."""
+    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    found = [m for m in _CONTRAST.finditer(text) if not _inside(m.start(), quotes)]
     return found[-1].end() if found else len(text) + 1
 
 
@@ -346,7 +354,8 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             side = _VOICE_OF.get(column)
             if side and not _inside(pos, subordinate):
                 weight = FRAMING_WEIGHT if column.startswith(("framing_", "discredited_")) else 1
-                (conceded if pos < contrast else voices)[side] += weight
+                # a negated act after "mais" ("…, mais ne menace pas de poursuites") is no point of its own
+                (conceded if pos < contrast or column.startswith("negated_") else voices)[side] += weight
             elif side and opening and opening[0] <= pos < opening[1] and not column.startswith("framing_"):
                 in_concession[side] += 1  # a side's act or words there, not the writer's "malgré"
 
@@ -513,7 +522,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             a correction follows the act (from ``end``): "ne reproche pas … d'avoir piraté, mais de s'être servi …"
             still reproaches."""
             clause = re.split(r"[,;:«»()]| mais | but ", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
-            if end is not None and _CORRECTION.search(text, end, _sentence_end(text, end)):
+            if end is not None and _CORRECTION.match(text, end, _sentence_end(text, end)):
                 return False
             return bool(self.lexicon_.find("negation", clause, hits))
 

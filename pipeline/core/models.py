@@ -170,6 +170,9 @@ PARAGRAPH_SENTENCES = 8
 #: ending with ":" introduced it (an ``in_list`` item of the article).
 _NUMBERED_ITEM = re.compile(r"\d{1,2}[.)]\s+\S")
 _QUOTATION_MARK = re.compile(r"[«»“”\"]")
+#: Below this P(boilerplate) the model takes a sentence for article text, and a line's rule sentences do not
+#: make it furniture.
+ARTICLE_TEXT_P = 0.1
 
 
 class RuleFloor(_ProbaClassifier):
@@ -194,9 +197,10 @@ class RuleFloor(_ProbaClassifier):
     boilerplate or floor rule fires then share the mean of their positive probabilities, weighted by their
     words (a short fragment glued to a paragraph moves it little): a paragraph is article text or furniture
     as a whole, while a credit glued to its end ("… (mbr/ats)") keeps its rule.  Where the sentences with a
-    rule (and no quotation mark) hold at least half of a line's words, the line is furniture and the others get
-    the floor too ("Cet article ne constitue pas un conseil en investissement. Les cours sont donnés à titre
-    indicatif.").  A
+    rule (and no quotation mark) hold at least half of a line's words, the line is furniture and the sentences
+    after the first rule sentence get the floor too ("Cet article ne constitue pas un conseil en investissement.
+    Les cours sont donnés à titre indicatif."), unless the model takes them for article text
+    (:data:`ARTICLE_TEXT_P`).  A
     line of more than :data:`PARAGRAPH_SENTENCES` sentences is no paragraph and is left as it is.
     """
 
@@ -218,14 +222,18 @@ class RuleFloor(_ProbaClassifier):
     def predict_proba(self, X: Sequence[Record]) -> np.ndarray:
         proba = np.array(self.model_.predict_proba(X), dtype=float)
         pos = list(self.classes_).index(True)
+        model_p = proba[:, pos].copy()
         lines: dict[tuple[Any, Any], list[int]] = {}
         ruled_words: dict[tuple[Any, Any], list[int]] = {}  # words of a line's ruled and other sentences
+        first_ruled: dict[tuple[Any, Any], int] = {}  # the line's first sentence where a rule fires
         for i, r in enumerate(X):
             ruled = bool(self.rules_.boilerplate(r["text"], r["prev_text"])
                          or self.rules_.floor(r["text"], r["prev_text"]))
             if self.smooth_lines:  # a rule firing inside a quotation ("« Ouvrez un compte … »") is no furniture here
                 furniture = ruled and not _QUOTATION_MARK.search(r["text"])
                 ruled_words.setdefault((r["doc"], r["line"]), [0, 0])[0 if furniture else 1] += len(r["text"].split())
+                if furniture:
+                    first_ruled.setdefault((r["doc"], r["line"]), i)
             if (ruled or r["in_comment_area"] or r["in_dated_items"]
                     or (r["after_teaser_heading"] and not r["in_list"] and _NUMBERED_ITEM.match(r["text"]))):
                 if proba[i, pos] < self.floor:
@@ -243,7 +251,10 @@ class RuleFloor(_ProbaClassifier):
                 proba[rows, pos] = np.average(proba[rows, pos], weights=weights)
             ruled, other = ruled_words[key]
             if ruled >= other:  # mostly furniture by the rules: "Cet article ne constitue pas un conseil … Les cours …"
-                proba[rows, pos] = np.maximum(proba[rows, pos], self.floor)
+                # what follows the rule's sentence continues it; what comes before it ("Microsoft n'a pas
+                # répondu. (Reportage de …)") or what the model takes for article text stays the model's
+                after = [i for i in rows if i > first_ruled[key] and model_p[i] >= ARTICLE_TEXT_P]
+                proba[after, pos] = np.maximum(proba[after, pos], self.floor)
             proba[rows, 1 - pos] = 1.0 - proba[rows, pos]
         return proba
 

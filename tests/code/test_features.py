@@ -324,21 +324,28 @@ def test_the_last_line_of_a_page_cut_off_after_article_text_is_the_body() -> Non
     from pipeline.core.features import context_records
 
     body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
-    cut = "Le groupe de Redmond a promis d'étudier ces questions et d'y répondre en temps voulu, sans plus de précisi"
+    # shares topic words with the page (Microsoft, réseau social)
+    cut = "Microsoft a promis d'étudier ces questions du réseau social et d'y répondre en temps voulu, sans plus de précisi"
+    # shares none
+    aside = "Je prends le pari que cette histoire finira comme les autres, beaucoup de bruit puis plus rien du tou"
 
     def last_flag(page: list[str]) -> float:
         return context_records(page, list(range(len(page))), len(page))[-1]["cut_off_body"]
 
-    # after a short sentence, or after the body across an ad label, a newsletter box or a live blog's time;
-    # no topic word needed where the scraper stopped
+    # right after a paragraph: where the scraper stopped, no topic word needed
+    assert last_flag([body, body, aside]) == 1.0
+    # after a short sentence, or across an ad label, a newsletter box or a live blog's time
     assert last_flag([body, body, "Twitter n'a pas répondu.", cut]) == 1.0
     assert last_flag([body, body, "Publicité", cut]) == 1.0
     assert last_flag([body, body, "Abonnez-vous à notre lettre du matin", "S'inscrire", cut]) == 1.0
-    assert last_flag([body, body, "08:55", "Des développeurs racontent avoir fermé leurs outils un à un après la fin de l"]) == 1.0
-    # not after a teaser's title, a teaser heading or a page's footer line, nor too far below the body
-    assert last_flag([body, body, "Twitter : une nouvelle patronne nommée à la tête du réseau social américain", cut]) == 0.0
-    assert last_flag([body, body, "Sur le même sujet", cut]) == 0.0
-    assert last_flag([body, body, "Publicité", "Partager", "Copier le lien", cut]) == 0.0
+    assert last_flag([body, body, "08:55", cut]) == 1.0
+    assert last_flag([body, body, "Publicité", aside]) == 1.0
+    # not after a teaser's title, a teaser heading, a label that introduces what follows (review: a teaser,
+    # a caption, an author bio, a newsletter box), nor too far below the body
+    for gap in (["Twitter : une nouvelle patronne nommée à la tête du réseau social américain"], ["Sur le même sujet"],
+                ["Article suivant"], ["Recommandé pour vous"], ["© Reuters"], ["Julien Lausson"], ["Newsletter"],
+                ["Publicité", "Partager", "Copier le lien"]):
+        assert last_flag([body, body, *gap, cut]) == 0.0, gap
     # nor a box's call to the reader
     assert last_flag([body, body, "Télécharger l'application du journal sur l'App Store et Google Play dès maintenant"]) == 0.0
 

@@ -739,3 +739,61 @@ def test_the_main_clause_after_a_concession_speaks_for_its_actor(frame, text: st
 def test_negation_and_minimising_entries_keep_to_their_sense(frame, text: str, twitter: int,
                                                              microsoft: int) -> None:
     assert_leans(frame, text, twitter, microsoft)
+
+
+@pytest.mark.parametrize("text, twitter, microsoft", [
+    # review of this release: "mais" in a relative clause or a quotation is no contrast of the sentence
+    ("Twitter réclame un audit à Microsoft, une démarche rare mais que la firme de Redmond dit vouloir examiner.",
+     1, 0),
+    # real negations followed by "mais": no correction
+    ("Elon Musk n'a pas menacé Microsoft de poursuites, mais au contraire salué un partenariat.", 0, 1),
+    ("Microsoft n'a pas violé l'accord, mais au pire mal interprété ses conditions, selon un juriste.", 0, 1),
+    # corrections in other forms
+    ("Musk n'accuse pas seulement Microsoft d'avoir dépassé les limites, mais aussi d'avoir partagé des données.",
+     1, 0),
+    ("Musk is not accusing Microsoft of hacking, but of using Twitter data beyond the agreement.", 1, 0),
+    # new lexicon entries outside the dispute's sense (review)
+    ("Musk bought the cash-strapped platform for $44 billion last October.", 0, 0),
+    ("Azure, now one of Microsoft's largest sources of revenue, hosts OpenAI's models.", 0, 0),
+    ("Microsoft cherche à rentabiliser les milliards investis dans OpenAI.", 0, 0),
+    ("Microsoft's lead in the AI race looks thin next to Google's.", 0, 0),
+    ("La capitalisation boursière de Microsoft dépasse de très loin celle de Twitter.", 0, 0),
+    ("Microsoft's ambitions in AI go well beyond Bing.", 0, 0),
+    ("Elon Musk, pilonné par les critiques depuis le rachat, voit partir ses annonceurs.", 0, 0),
+    ("Des développeurs ont préféré fermer leurs applications plutôt que payer le nouveau tarif.", 0, 0),
+    # and in it
+    ("Les volumes dépassent de très loin ce que prévoyait l'accord.", 1, 0),
+    ("The usage went well beyond what the agreement allowed.", 1, 0),
+    ("Lawyers say the case looks thin.", 0, 1),
+    ("Microsoft's reply was notably thin.", 1, 0),
+])
+def test_review_of_round_20_changes(frame, text: str, twitter: int, microsoft: int) -> None:
+    assert_leans(frame, text, twitter, microsoft)
+
+
+def test_neither_side_saying_on_what_grounds_is_no_no_comment(frame) -> None:
+    # review: "n'ont indiqué sur quoi reposent leurs accusations" is an omission, not a press no-comment
+    assert columns(frame, "Ni Musk ni son avocat n'ont indiqué sur quoi reposent leurs accusations.").get(
+        "no_comment", 0) == 0
+
+
+@pytest.mark.parametrize("text, lean", [
+    # review: "mais" inside the speaker's own quotation does not hand the sentence to the other side
+    ("« Nous examinerons ces questions, mais nous refusons de payer un tarif abusif », a déclaré un porte-parole "
+     "de Microsoft.", "not twitter"),
+    # a negated act after "mais" is no point of its own: the accusation before it still counts
+    ("L'avocat de Twitter accuse Microsoft d'avoir enfreint l'accord, mais ne menace pas de poursuites.",
+     "not microsoft"),
+])
+def test_a_contrast_does_not_override_the_speaker_or_the_news(frame, text: str, lean: str) -> None:
+    tw, ms = voices(frame, text)
+    assert (tw <= ms) if lean == "not twitter" else (ms <= tw)
+
+
+@pytest.mark.parametrize("text", [
+    "It is far from clear how Microsoft will respond before the June deadline.",
+    "Rien ne permet de savoir si Microsoft répondra avant l'échéance du 7 juin.",
+])
+def test_open_doubts_about_what_comes_next_are_no_framing(frame, text: str) -> None:
+    c = columns(frame, text)
+    assert c.get("framing_weakens_twitter", 0) == 0 and c.get("framing_weakens_microsoft", 0) == 0

@@ -621,6 +621,9 @@ def test_smooth_lines_floors_a_line_that_is_mostly_furniture_by_the_rules() -> N
     furniture = line(["Annonce", "Publicité", "Le siège"])
     assert plain.predict_proba(furniture)[2, pos] < 0.95
     assert model.predict_proba(furniture)[2, pos] == pytest.approx(0.95)
+    # review: a sentence before the rule's ("Microsoft n'a pas répondu. (Reportage de …)") is not its continuation
+    before = line(["Le siège", "Annonce", "Publicité"])
+    assert model.predict_proba(before)[0, pos] < 0.95
     # under half: the model's (smoothed) decision
     assert model.predict_proba(line(["Annonce", "Le siège de Redmond"]))[1, pos] < 0.95
     # a rule's sentence inside a quotation does not count as furniture
