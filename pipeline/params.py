@@ -156,6 +156,8 @@ class LabelParams(Section):
     train_on_rule_labels: bool
     #: Train on the authored pages (seeds/authored/, written for the project) as well as on the scraped ones.
     train_on_authored: bool
+    #: Also train the stance model on the stance sentences of the checklist's dev part (never the frozen part).
+    train_on_checklist_dev: bool
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,8 @@ from typing import Any
 
 from pipeline import config
 from pipeline.core.clean import Cleaner
-from pipeline.core.data import trimmed_pages
+from pipeline.core.checklist import load_checklist
+from pipeline.core.data import checklist_stance_records, trimmed_pages
 from pipeline.core.features import Record
 from pipeline.core.loading import BUNDLE_FORMAT, library_versions
 from pipeline.core.models import build_boilerplate_model, build_stance_model
@@ -52,19 +53,20 @@ def fit_boilerplate(records: Sequence[Record], params: Params) -> Any:
     return bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
 
 
-def fit_models(records: Sequence[Record], params: Params) -> tuple[Any, Any]:
-    """Fit the boilerplate model on every record and the stance model on the non-boilerplate ones."""
+def fit_models(records: Sequence[Record], params: Params, stance_extra: Sequence[Record] = ()) -> tuple[Any, Any]:
+    """Fit the boilerplate model on every record and the stance model on the non-boilerplate ones, plus
+    ``stance_extra`` (stance-only records: the checklist's dev sentences, :func:`checklist_stance_records`)."""
     p = params.train
     bp = fit_boilerplate(records, params)
-    content = [r for r in records if not r["boilerplate"]]
+    content = [r for r in records if not r["boilerplate"]] + list(stance_extra)
     st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
     st.fit(content, [r["stance"] for r in content])
     return bp, st
 
 
-def build_bundle(train: Sequence[Record], params: Params) -> dict[str, Any]:
-    """Fit both models and pack them with everything ``predict()`` needs."""
-    bp, st = fit_models(train, params)
+def build_bundle(train: Sequence[Record], params: Params, stance_extra: Sequence[Record] = ()) -> dict[str, Any]:
+    """Fit both models (:func:`fit_models`) and pack them with everything ``predict()`` needs."""
+    bp, st = fit_models(train, params, stance_extra)
     return {
         "format": BUNDLE_FORMAT,
         "boilerplate": bp,
@@ -76,6 +78,12 @@ def build_bundle(train: Sequence[Record], params: Params) -> dict[str, Any]:
     }
 
 
+def stance_extra_records(params: Params) -> list[Record]:
+    """The stance-only training records ``params`` ask for: the checklist's dev sentences
+    (``label.train_on_checklist_dev``), read from ``checklist/dev``; none otherwise."""
+    return checklist_stance_records(load_checklist(), "dev") if params.label.train_on_checklist_dev else []
+
+
 def params_digest(params: Params) -> str:
     """Short SHA-256 of the params that shape a model (everything but the variant's name)."""
     data = params.to_dict()
@@ -84,7 +92,7 @@ def params_digest(params: Params) -> str:
 
 
 def save_bundle(bundle: dict[str, Any], out_dir: Path, params: Params, train: Sequence[Record],
-                data_file: Path) -> dict[str, Any]:
+                data_file: Path, stance_extra: Sequence[Record] = ()) -> dict[str, Any]:
     """Write ``model.joblib`` and ``manifest.json`` (both atomically) into ``out_dir``; return the manifest."""
     import joblib
 
@@ -100,7 +108,8 @@ def save_bundle(bundle: dict[str, Any], out_dir: Path, params: Params, train: Se
         "data_sha256": sha256_file(data_file),
         "params_digest": params_digest(params),
         "n_train_boilerplate": len(train),
-        "n_train_stance": sum(1 for r in train if not r["boilerplate"]),
+        "n_train_stance": sum(1 for r in train if not r["boilerplate"]) + len(stance_extra),
+        "n_train_stance_checklist": len(stance_extra),
         "articles": sorted({r["article_id"] for r in train}),
         "stance_labels": list(bundle["stance"].classes_),
         "params": params.to_dict(),

@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,13 +138,16 @@ def _page_decisions(model: Any, rows: Sequence[Case]) -> list[list[tuple[bool, s
     return out
 
 
-def score_checklist(model: Any, cases: Sequence[Case]) -> dict[str, Any]:
+def score_checklist(model: Any, cases: Sequence[Case],
+                    stance_predictions: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Pass rates per part and capability for a loaded model (:class:`pipeline.serve.predict.LoadedModel`).
 
     Returns ``{"parts": {part: {"stance": {...}, "boilerplate": {...}, "page_stance": {...}}}, "failures": [...],
     "outcomes": {part: {task: {case id: passed}}}}``
     where each task block has ``pass_rate``, ``n`` and ``capabilities``
-    (``{name: {"pass_rate", "n", "passed"}}``).
+    (``{name: {"pass_rate", "n", "passed"}}``).  ``stance_predictions`` (case id -> label) replace the model's
+    prediction for those stance rows: the out-of-fold predictions for rows the model was trained on
+    (``label.train_on_checklist_dev``).
     """
     from pipeline.core.features import context_records
 
@@ -155,7 +158,7 @@ def score_checklist(model: Any, cases: Sequence[Case]) -> dict[str, Any]:
         proba = model.stance.predict_proba(records)
         classes = list(model.stance.classes_)
         for c, row in zip(stance_cases, proba):
-            pred = classes[int(row.argmax())]
+            pred = (stance_predictions or {}).get(c.id) or classes[int(row.argmax())]
             results.append((c, "stance", pred == c.label, pred))
     pages: dict[str, list[Case]] = defaultdict(list)
     for c in cases:

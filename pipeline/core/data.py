@@ -43,6 +43,25 @@ def trainable(records: Sequence[Record], use_rule_labels: bool, use_authored: bo
     return [r for r in records if r["label_source"] in sources and r["boilerplate"] is not None]
 
 
+def checklist_stance_records(cases: Sequence[Any], part: str = "dev") -> list[Record]:
+    """Stance training records for the stance sentences of one checklist ``part`` (``label.train_on_checklist_dev``).
+
+    Each sentence is a page of its own, as the checklist scores it; it is article text (a stance row is never
+    boilerplate) with its stance label, ``label_source`` and ``source`` ``checklist``.  Only the stance model
+    learns from these: one sentence alone shows nothing of page furniture.
+    """
+    out: list[Record] = []
+    for case in cases:
+        if case.part != part or case.page is not None:
+            continue
+        rec = context_records([case.text], [0], 1, f"checklist/{part}/{case.id}")[0]
+        rec.update({"article_id": f"checklist/{part}", "key": case.id, "boilerplate": False, "stance": case.label,
+                    "label_source": "checklist", "source": "checklist", "outlet": "", "rule_boilerplate": None,
+                    "rule_stance": None})
+        out.append(rec)
+    return out
+
+
 def trimmed_pages(records: Sequence[Record]) -> list[Record]:
     """Extra training pages: each article again without the furniture at its top and bottom.
 

@@ -11,7 +11,9 @@
 * **The capability checklist** (``checklist/``): pass rates per part (frozen
   ``test``, ``dev``) and capability, for the trained model: stance rows,
   boilerplate decisions on page lines, and the stance of article lines in page
-  context (``page_stance``).
+  context (``page_stance``).  When the stance model trains on the dev part's
+  sentences (``label.train_on_checklist_dev``), those are scored out of fold
+  (:func:`checklist_out_of_fold`); the frozen part is never trained on.
 * **95% intervals** for the headline figures (bootstrap over sentences / cases).
 * The top weighted features of each class (``reports/top_features.json``).
 
@@ -51,6 +53,8 @@ log = logging.getLogger(__name__)
 
 BOILERPLATE_LABELS = [True, False]
 N_BOOTSTRAP = 1000
+#: Folds of the checklist's dev sentences when the stance model trains on them (:func:`checklist_out_of_fold`).
+CHECKLIST_FOLDS = 5
 
 
 def classification_metrics(y_true: Sequence[Any], y_pred: Sequence[Any], labels: Sequence[Any]) -> dict[str, Any]:
@@ -380,6 +384,37 @@ def write_plots(oof: dict[str, Any], plots_dir: Path) -> list[Path]:
     return written + [path, png]
 
 
+def checklist_out_of_fold(records: Sequence[Record], params: Params, cases: Sequence[Any]) -> dict[str, str]:
+    """Out-of-fold stance predictions for the checklist's dev sentences, when the model trains on them.
+
+    The dev sentences are split into :data:`CHECKLIST_FOLDS` blocks in file order (rounds were appended one
+    after the other, so a block is mostly whole rounds); each block is predicted by a stance model trained on
+    the usual data and the other blocks.  The dev part's stance pass rates then measure sentences the model
+    has not seen, as they did before it trained on them; the frozen part is never trained on.
+    """
+    from sklearn.model_selection import KFold
+
+    from pipeline.core.bundle import load_yaml
+    from pipeline.core.data import checklist_stance_records
+    from pipeline.core.models import build_stance_model
+
+    p = params.train
+    extra = checklist_stance_records(cases, "dev")
+    if len(extra) < CHECKLIST_FOLDS:
+        return {}
+    content = [r for r in trainable(records, params.label.train_on_rule_labels, params.label.train_on_authored)
+               if not r["boilerplate"]]
+    out: dict[str, str] = {}
+    for train_idx, test_idx in KFold(CHECKLIST_FOLDS).split(extra):
+        fold = content + [extra[i] for i in train_idx]
+        st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
+        st.fit(fold, [r["stance"] for r in fold])
+        held = [extra[i] for i in test_idx]
+        for r, pred in zip(held, st.predict(held)):
+            out[r["key"]] = str(pred)
+    return out
+
+
 def evaluate(records: Sequence[Record], params: Params, model_file: Path) -> dict[str, Any]:
     """The whole evaluation of a configuration on the current data: LOAO, baselines, checklist.
 
@@ -396,7 +431,8 @@ def evaluate(records: Sequence[Record], params: Params, model_file: Path) -> dic
     summary["unseen_sites"] = summarise_sites(leave_one_site_out(records, params))
     model = load_verified(model_file, model_file.parent / config.MODEL_MANIFEST_FILE.name, str(model_file), metrics={})
     cases = load_checklist()
-    scored = score_checklist(model, cases) if cases else {"parts": {}, "failures": [], "outcomes": {}}
+    trained_on = checklist_out_of_fold(records, params, cases) if params.label.train_on_checklist_dev else None
+    scored = score_checklist(model, cases, trained_on) if cases else {"parts": {}, "failures": [], "outcomes": {}}
     checklist = checklist_summary(scored)
     return {"oof": oof, "summary": summary, "checklist": checklist, "checklist_failures": scored["failures"],
             "outcomes": outcomes(oof, scored["outcomes"]),

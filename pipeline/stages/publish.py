@@ -115,7 +115,7 @@ def labelled_dataset(labelled_file: Path, data_md5: str) -> tuple[Any, dict[str,
 
 def champion_outcomes(champion_params: dict[str, Any], labelled_file: Path) -> dict[str, Any]:
     """Train the champion's configuration on the current data and evaluate it as the evaluate stage does."""
-    from pipeline.core.bundle import build_bundle, save_bundle
+    from pipeline.core.bundle import build_bundle, save_bundle, stance_extra_records
     from pipeline.core.data import records_from_rows, trainable
     from pipeline.stages.evaluate import evaluate
 
@@ -123,7 +123,8 @@ def champion_outcomes(champion_params: dict[str, Any], labelled_file: Path) -> d
     records = records_from_rows(list(read_jsonl(labelled_file)))
     train = trainable(records, params.label.train_on_rule_labels, params.label.train_on_authored)
     with tempfile.TemporaryDirectory() as tmp:
-        save_bundle(build_bundle(train, params), Path(tmp), params, train, labelled_file)
+        extra = stance_extra_records(params)
+        save_bundle(build_bundle(train, params, extra), Path(tmp), params, train, labelled_file, extra)
         return evaluate(records, params, Path(tmp) / config.MODEL_FILE.name)["outcomes"]
 
 

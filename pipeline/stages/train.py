@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from pipeline import config
-from pipeline.core.bundle import build_bundle, save_bundle
+from pipeline.core.bundle import build_bundle, save_bundle, stance_extra_records
 from pipeline.core.data import records_from_rows, trainable
 from pipeline.io import read_jsonl, run_stage
 from pipeline.params import load_params
@@ -37,9 +37,11 @@ def main(argv: list[str] | None = None) -> None:
     train = trainable(records, params.label.train_on_rule_labels, params.label.train_on_authored)
     if not train:
         sys.exit("train: no labelled sentences; label some first (see README, 'Label a new article')")
-    manifest = save_bundle(build_bundle(train, params), args.out_dir, params, train, args.input)
-    log.info("trained on %d sentences (%d for stance) -> %s", manifest["n_train_boilerplate"],
-             manifest["n_train_stance"], args.out_dir / manifest["model_file"])
+    extra = stance_extra_records(params)
+    manifest = save_bundle(build_bundle(train, params, extra), args.out_dir, params, train, args.input, extra)
+    log.info("trained on %d sentences (%d for stance, %d of them checklist dev sentences) -> %s",
+             manifest["n_train_boilerplate"], manifest["n_train_stance"], len(extra),
+             args.out_dir / manifest["model_file"])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
+
 from pipeline.core.checklist import Case, score_checklist
 
 
@@ -63,3 +65,48 @@ def test_page_stance_scores_one_sentence_article_lines_in_context() -> None:
     assert scored["parts"]["test"]["boilerplate"]["n"] == 5
     assert scored["outcomes"]["test"]["boilerplate"] == {"c0": True, "c1": True, "c2": True, "c3": False,
                                                           "c4": True}
+
+
+def test_checklist_stance_records_take_the_dev_parts_stance_rows_only() -> None:
+    from pipeline.core.data import checklist_stance_records
+
+    cases = [Case("s1", "dev", "negation", "Microsoft ne dément pas.", "pro_twitter", None, "f:1"),
+             Case("s2", "test", "negation", "Twitter ne répond pas.", "neutral", None, "f:2"),  # frozen: never
+             Case("p1", "dev", "furniture_top", "Accueil | Monde", "boilerplate", "pg", "f:3")]  # a page row
+    records = checklist_stance_records(cases, "dev")
+    assert [(r["key"], r["stance"], r["boilerplate"], r["source"]) for r in records] == [
+        ("s1", "pro_twitter", False, "checklist")]
+    assert records[0]["text"] == "Microsoft ne dément pas." and records[0]["n_sentences"] == 1
+
+
+def test_stance_predictions_replace_the_models_for_the_rows_trained_on() -> None:
+    class _Stance:
+        classes_ = ["neutral", "pro_microsoft", "pro_twitter"]
+
+        def predict_proba(self, records):
+            return np.array([[1.0, 0.0, 0.0]] * len(records))  # always neutral
+
+    model = SimpleNamespace(stance=_Stance())
+    cases = [Case("a", "dev", "negation", "Un.", "pro_twitter", None, "f:1"),
+             Case("b", "dev", "negation", "Deux.", "neutral", None, "f:2")]
+    plain = score_checklist(model, cases)
+    assert plain["outcomes"]["dev"]["stance"] == {"a": False, "b": True}
+    replaced = score_checklist(model, cases, {"a": "pro_twitter", "b": "pro_microsoft"})
+    assert replaced["outcomes"]["dev"]["stance"] == {"a": True, "b": False}
+
+
+def test_the_frozen_part_never_trains_the_model() -> None:
+    import dataclasses
+
+    from pipeline.core.bundle import stance_extra_records
+    from pipeline.core.checklist import load_checklist
+    from pipeline.params import load_params
+
+    params = load_params()
+    on = dataclasses.replace(params, label=dataclasses.replace(params.label, train_on_checklist_dev=True))
+    off = dataclasses.replace(params, label=dataclasses.replace(params.label, train_on_checklist_dev=False))
+    frozen = {c.id for c in load_checklist() if c.part == "test"}
+    dev = {c.id for c in load_checklist() if c.part == "dev" and c.page is None}
+    keys = {r["key"] for r in stance_extra_records(on)}
+    assert keys == dev and not keys & frozen
+    assert stance_extra_records(off) == []

@@ -408,3 +408,31 @@ def test_lso_needs_two_sites(params) -> None:
     one_site = [r for r in synthetic.records() if r["source"] == "scraped" or r["outlet"] == "Octet Hebdo"]
     out = ev.leave_one_site_out(one_site, params)
     assert out == {"y": [], "pred": [], "fold": [], "kind": [], "sites": ["Octet Hebdo"]}
+
+
+def test_checklist_out_of_fold_predicts_every_dev_sentence_from_a_model_that_did_not_see_it() -> None:
+    from pipeline.core.bundle import load_yaml
+    from pipeline.core.checklist import Case
+    from pipeline.core.data import checklist_stance_records, trainable
+    from pipeline.core.models import build_stance_model
+
+    params = load_params()
+    records = synthetic.records()
+    # Dev sentences told apart only by a made-up word of their own, labels in turn: a model trained on them
+    # learns each word's label; a model that has not seen a sentence cannot know it.
+    labels = ["pro_twitter", "pro_microsoft", "neutral"]
+    words = ["zorglub", "brimbal", "quaplic", "frimoz", "galdrune", "vestrik", "plonkar", "twilmac", "drosfel",
+             "kribbon", "mulvane", "sparnic", "yolbrek", "chandrix", "wempel"]
+    cases = [Case(f"d{i}", "dev", "negation", f"Le mot {w} revient.", labels[i % 3], None, f"f:{i}")
+             for i, w in enumerate(words)]
+    cases.append(Case("t0", "test", "negation", "Le mot frozen revient.", "neutral", None, "f:99"))
+    out = ev.checklist_out_of_fold(records, params, cases)
+    assert set(out) == {c.id for c in cases if c.part == "dev"}  # every dev sentence, never the frozen one
+    extra = checklist_stance_records(cases, "dev")
+    content = [r for r in trainable(records, False, True) if not r["boilerplate"]] + extra
+    p = params.train
+    seen = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
+    seen.fit(content, [r["stance"] for r in content])
+    in_sample = sum(pred == c.label for c, pred in zip(cases, seen.predict(extra)))
+    out_of_fold = sum(out[c.id] == c.label for c in cases if c.part == "dev")
+    assert in_sample > out_of_fold
