@@ -177,9 +177,12 @@ _CORRECTION = re.compile(r"[^,;:.!?]{0,90},? (?:mais|but) (?:plutôt |bien |auss
                          r"plus\b|moins\b|toute? façon)")
 
 
+_FULL_STOP = re.compile(r"[.!?](?:\s|$)")
+
+
 def _sentence_end(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` ends (its full stop, or the end of the text)."""
-    found = re.compile(r"[.!?](?:\s|$)").search(text, pos)
+    found = _FULL_STOP.search(text, pos)
     return found.start() if found else len(text)
 
 
@@ -187,8 +190,10 @@ def _last_contrast(text: str) -> int:
     """Where the last contrast of :data:`_CONTRAST` outside quotations ends in ``text`` ("une demande rare mais
     que Microsoft promet d'étudier" is a relative clause, "« …, mais nous refusons … »" the speaker's own
     words); past the end when there is none."""
-    quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
-    found = [m for m in _CONTRAST.finditer(text) if not _inside(m.start(), quotes)]
+    found = list(_CONTRAST.finditer(text))
+    if found and ("«" in text or '"' in text):
+        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+        found = [m for m in found if not _inside(m.start(), quotes)]
     return found[-1].end() if found else len(text) + 1
 
 
