@@ -66,7 +66,7 @@ class SentenceRecord(TypedDict, total=False):
     block_dated: float  # share of the neighbouring lines with a date or time
     after_teaser_heading: float  # 1.0 in the lines after "Sur le même sujet", "Les plus lus" … until a body resumes
     in_comment_area: float  # 1.0 in the lines after a comment-area heading ("12 commentaires", "Vos réactions")
-    in_list: float  # 1.0 for the short items of a list that a sentence ending with ":" introduces (:func:`_list_items`)
+    in_list: float  # 1.0 for the short items of a list inside the article and the line ending with ":" that introduces them (:func:`_list_items`)
     in_dated_items: float  # 1.0 in a block of dated teaser items: headline, summary, date … (:func:`_dated_items`)
     cut_off_body: float  # 1.0 for a paragraph the scraper cut off (:func:`_cut_off_body`)
     opens_article: float  # 1.0 for the standfirst right below the headline (:func:`_article_opening`)
@@ -366,40 +366,60 @@ LIST_INTRO_SENTENCE_WORDS = 8
 #: The verbs of a site's prompts to its reader ("Retrouvez …", "Recevez …", "Merci d'avoir lu …").
 _PROMPT_VERBS = "retrouvez|découvrez|lisez|consultez|suivez|recevez|inscrivez|abonnez|cliquez|signalez|notez|merci"
 _READER_ADDRESS = re.compile(rf"\b(?:nos|vos|notre|votre|vous|{_PROMPT_VERBS}|lecteurs|our|your|you)\b", re.I)
+#: What ends a list: a menu or breadcrumb separator between spaces, a byline ("Xbox Series X|S" and "• 780
+#: millions …" are items).
+_NOT_AN_ITEM = re.compile(r"\s[|›»>·]\s|^(?:par|by|publié|mis à jour)\b", re.I)
+#: Words from which a label ending with ":" inside the body introduces a list ("Les plus :").
+LIST_LABEL_WORDS = 2
+#: Labels ending with ":" that introduce furniture, not a list of the article: tags, sharing, sources, links.
+_NOT_A_LIST = re.compile(r"^(?:tags?|mots[- ]clés|catégories?|categories|thèmes?|sujets?|rubriques?|partager|"
+                         r"share|sources?|liens?|links?|topics|pour aller plus loin|crédits?|légende)\b", re.I)
 #: Sentence punctuation at the end of a line (unlike ``_END_PUNCT``, not a closing bracket: "Bing (moteur)" is a
 #: list item).
 _SENTENCE_END = re.compile(r"[.!?…»]\s*$")
 
 
 def _list_items(page: Sequence[PageLine]) -> dict[int, float]:
-    """1.0 for the items of a list inside the article: up to :data:`LIST_ITEMS` short lines
-    (:data:`LIST_ITEM_WORDS` words at most, no final sentence punctuation) right after a sentence of the
-    body that ends with ":" ("La lettre énumère les services concernés :" then "Bing", "Azure" …).
+    """1.0 for the items of a list inside the article, and for the line that introduces them: up to
+    :data:`LIST_ITEMS` short lines (:data:`LIST_ITEM_WORDS` words at most, no final sentence punctuation, no
+    teaser heading, menu separator or byline: :data:`_NOT_AN_ITEM`) right after a line of the body that ends
+    with ":" ("La lettre énumère les services concernés :" then "Bing", "Azure" …).
 
-    The introducing line must have :data:`LIST_INTRO_SENTENCE_WORDS` words or more and not address the
-    reader (after an intertitle or a photo credit too), or :data:`LIST_INTRO_WORDS` words or more right
-    after a body sentence (a line that ends with sentence punctuation: not "Partager"); and it must not
-    open a teaser block ("Sur le même sujet :").  LABELS.md §4 makes such items article text; the
-    boilerplate model's :class:`~pipeline.core.models.RuleFloor` treats them like an ``article_text``
-    rule's lines."""
+    The introducing line must not address the reader nor open a teaser block ("Sur le même sujet :") or
+    label furniture ("Mots-clés :", "Partager :": :data:`_NOT_A_LIST`), and must have
+    :data:`LIST_INTRO_SENTENCE_WORDS` words or more (after an intertitle or a photo credit too), or
+    :data:`LIST_INTRO_WORDS` words or more right after a body sentence (a line that ends with sentence
+    punctuation: not "Partager"), or :data:`LIST_LABEL_WORDS` words or more inside the body: a paragraph in
+    the two lines above, or the items of the list before ("Les plus :" … "Les moins :" …).  LABELS.md §4
+    makes such items article text; the boilerplate model's :class:`~pipeline.core.models.RuleFloor` treats
+    them like an ``article_text`` rule's lines."""
     out = {pl.line: 0.0 for pl in page}
     previous: PageLine | None = None
     items = None  # items seen since the introducing line, None outside a list
-    for pl in page:
+    intro = None  # the introducing line
+    for k, pl in enumerate(page):
         text = pl.whole.strip()
         if items is not None:
-            if items < LIST_ITEMS and pl.n_words <= LIST_ITEM_WORDS and not _SENTENCE_END.search(text):
+            if (items < LIST_ITEMS and pl.n_words <= LIST_ITEM_WORDS and not _SENTENCE_END.search(text)
+                    and not _TEASER_HEADING.match(text) and not _NOT_AN_ITEM.search(text)):
                 out[pl.line] = 1.0
+                if intro is not None:  # a line that introduces items is the article's too (not a box's label)
+                    out[intro] = 1.0
                 items += 1
                 previous = pl
                 continue
             items = None
         after_sentence = (previous is not None and previous.n_words >= LIST_INTRO_WORDS
                           and bool(_SENTENCE_END.search(previous.whole.strip())))
-        if (text.endswith(":") and ((pl.n_words >= LIST_INTRO_SENTENCE_WORDS and not _READER_ADDRESS.search(text))
-                                    or (after_sentence and pl.n_words >= LIST_INTRO_WORDS))
-                and not _TEASER_HEADING.match(text)):
-            items = 0
+        # a short label ending with ":" inside the body ("Les plus :", "Voici ce que propose le casque :"):
+        # a paragraph just above (across an intertitle), or the items of the list before ("Les moins :")
+        in_body = (any(page[j].is_prose for j in range(max(0, k - 2), k))
+                   or (k > 0 and out[page[k - 1].line] == 1.0))
+        if (text.endswith(":") and not _TEASER_HEADING.match(text) and not _NOT_A_LIST.match(text)
+                and not _READER_ADDRESS.search(text)
+                and (pl.n_words >= LIST_INTRO_SENTENCE_WORDS or (after_sentence and pl.n_words >= LIST_INTRO_WORDS)
+                     or (in_body and pl.n_words >= LIST_LABEL_WORDS))):
+            items, intro = 0, pl.line
         previous = pl
     return out
 

@@ -387,8 +387,9 @@ def test_the_items_of_a_list_a_body_sentence_introduces_are_marked() -> None:
     page = ["Twitter contre Microsoft", body, "La lettre énumère les services mis en cause :", "Bing", "Azure",
             "Xbox One", body, "Sur le même sujet :", "Musk menace Microsoft d'un procès", "Partager"]
     flags = [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))]
-    # The items, not the sentence that introduces them, nor what follows a teaser heading ending with ":".
-    assert flags == [0, 0, 0, 1, 1, 1, 0, 0, 0, 0]
+    # The items and the sentence that introduces them (article text too), not what follows a teaser heading
+    # ending with ":".
+    assert flags == [0, 0, 1, 1, 1, 1, 0, 0, 0, 0]
 
 
 def test_a_colon_line_outside_a_body_opens_no_list() -> None:
@@ -404,10 +405,10 @@ def test_a_list_ends_at_a_sentence_or_a_long_line() -> None:
     body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
     page = [body, "Les services concernés sont les suivants :", "Bing", "Le moteur de recherche est le plus cité.",
             "Azure"]
-    assert [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 0, 1, 0, 0]
+    assert [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 1, 1, 0, 0]
     many = [body, "Les services concernés sont les suivants :"] + [f"Service {i}" for i in range(LIST_ITEMS + 2)]
     flags = [r["in_list"] for r in context_records(many, list(range(len(many))), len(many))]
-    assert flags == [0, 0] + [1] * LIST_ITEMS + [0, 0]
+    assert flags == [0, 1] + [1] * LIST_ITEMS + [0, 0]
 
 
 def test_the_standfirst_below_the_headline_opens_the_article() -> None:
@@ -431,3 +432,20 @@ def test_a_short_or_unfinished_line_below_the_headline_is_no_standfirst(below: s
     body = "Le milliardaire accuse Microsoft d'avoir exploité l'API du réseau social plus que prévu par le contrat."
     page = ["Twitter contre Microsoft : la lettre de l'avocat", below, body, body]
     assert [r["opens_article"] for r in context_records(page, list(range(len(page))), len(page))] == [0, 0, 0, 0]
+
+
+def test_a_short_label_ending_with_a_colon_inside_the_body_opens_a_list() -> None:
+    from pipeline.core.features import context_records
+
+    body = "Le casque tient ses promesses sur la durée, avec une autonomie confortable et un son équilibré."
+    page = ["Test du casque Aria", body, body, "Les plus :", "un confort remarquable", "une autonomie solide",
+            "Les moins :", "pas de détection du port", body,
+            # a tag label and a prompt to the reader are no lists of the article
+            "Mots-clés :", "Audio", "Casques", body, "Retrouvez nos tests :", "Casques sans fil", body,
+            # a list stops at a teaser heading
+            "Les modèles comparés :", "Aria 700", "À lire aussi", "Musk accuse Microsoft d'avoir pillé les données de Twitter"]
+    flags = [r["in_list"] for r in context_records(page, list(range(len(page))), len(page))]
+    # the labels that introduce items are article text too; "Les moins :" follows the first list's items
+    assert flags[3:8] == [1, 1, 1, 1, 1]
+    assert flags[9:12] == [0, 0, 0] and flags[13:15] == [0, 0]
+    assert flags[16:20] == [1, 1, 0, 0]

@@ -512,7 +512,7 @@ def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> No
     records = context_records(page, list(range(len(page))), len(page))
     assert [r["opens_article"] for r in records] == [0] * len(page)
     # after "Partager" the colon line opens no list; after a body sentence it does
-    assert [r["in_list"] for r in records] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+    assert [r["in_list"] for r in records] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
     # a long introducing sentence opens its list after an intertitle or a photo credit too, unless it
     # speaks to the reader
     page = ["Les services concernés", "Selon la lettre, les applications suivantes ont interrogé l'API :",
@@ -521,7 +521,7 @@ def test_rule_floor_caps_list_items_and_the_standfirst_but_not_furniture() -> No
             "Musk menace Microsoft d'un procès", body, "Partager",
             "D'autres articles qui pourraient vous intéresser sur le même thème :", "Le Moulin Rouge retrouve ses ailes"]
     records = context_records(page, list(range(len(page))), len(page))
-    assert [r["in_list"] for r in records] == [0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert [r["in_list"] for r in records] == [0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_smooth_lines_gives_the_sentences_of_a_line_one_probability_but_a_rule_keeps_its_own() -> None:
