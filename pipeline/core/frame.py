@@ -36,9 +36,10 @@ with an act or its own words ("Musk attaque, Nadella rassure"; "Twitter says
 Microsoft d'un malentendu"), where the two ``voices`` columns are made
 equal (LABELS.md rule 3).  A concession that opens the sentence and voices one
 side ("Si Microsoft se dit prêt à examiner …,") followed by a main clause
-opened by the other side's actor voices that actor's side.  After a contrast ("…, mais la lettre ne dit rien
-de …"), a side voiced there and not before makes the sentence's point: what
-was voiced before the "mais" is conceded and left out of the ``voices``.  Acts of or against third parties (``actors:
+opened by the other side's actor voices that actor's side.  After a contrast
+("…, mais la lettre ne dit rien de …"), a side voiced there and not before
+makes the sentence's point: what was voiced before the "mais" is conceded and
+left out of the ``voices``.  Acts of or against third parties (``actors:
 others``: Google, an open letter), acts where a side leaves the press
 unanswered (``no_comment``, also a column) and acts in an open question on
 what comes next (``open_question``) voice nobody; what a side leaves out
@@ -172,18 +173,10 @@ _CONTRAST = re.compile(r"\s(?:mais|but)\s(?!aussi\b|également\b|encore\b|surtou
 #: "ne … pas A, mais de B": the act is not negated, only its object corrected ("ne reproche pas à Microsoft
 #: d'avoir piraté …, mais de s'être servi …"; "n'accuse pas seulement …, mais aussi d'avoir …"; "is not accusing
 #: Microsoft of hacking, but of using …"); not "mais au contraire", "mais de nombreux observateurs", "d'ici …".
+#: Matched right after the act; it cannot run past a full stop (none in what it allows before "mais").
 _CORRECTION = re.compile(r"[^,;:.!?]{0,90},? (?:mais|but) (?:plutôt |bien |aussi |également |surtout |rather )?"
                          r"(?:de |d'|of |to )(?!autres\b|nombreu\w*|ici\b|après\b|son côté|sa part|leur\w* côté|"
                          r"plus\b|moins\b|toute? façon)")
-
-
-_FULL_STOP = re.compile(r"[.!?](?:\s|$)")
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    """Where the sentence holding ``pos`` ends (its full stop, or the end of the text)."""
-    found = _FULL_STOP.search(text, pos)
-    return found.start() if found else len(text)
 
 
 def _last_contrast(text: str) -> int:
@@ -527,7 +520,7 @@ class FrameFeatures(BaseEstimator, TransformerMixin):
             a correction follows the act (from ``end``): "ne reproche pas … d'avoir piraté, mais de s'être servi …"
             still reproaches."""
             clause = re.split(r"[,;:«»()]| mais | but ", text[max(0, start - NEGATION_WINDOW, since):start])[-1]
-            if end is not None and _CORRECTION.match(text, end, _sentence_end(text, end)):
+            if end is not None and _CORRECTION.match(text, end):
                 return False
             return bool(self.lexicon_.find("negation", clause, hits))
 
