@@ -53,15 +53,18 @@ def fit_boilerplate(records: Sequence[Record], params: Params) -> Any:
     return bp.fit(bp_records, [bool(r["boilerplate"]) for r in bp_records])
 
 
+def fit_stance(records: Sequence[Record], params: Params) -> Any:
+    """Fit the stance model on ``records`` (article text with a stance label)."""
+    p = params.train
+    st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
+    return st.fit(records, [r["stance"] for r in records])
+
+
 def fit_models(records: Sequence[Record], params: Params, stance_extra: Sequence[Record] = ()) -> tuple[Any, Any]:
     """Fit the boilerplate model on every record and the stance model on the non-boilerplate ones, plus
     ``stance_extra`` (stance-only records: the checklist's dev sentences, :func:`checklist_stance_records`)."""
-    p = params.train
     bp = fit_boilerplate(records, params)
-    content = [r for r in records if not r["boilerplate"]] + list(stance_extra)
-    st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
-    st.fit(content, [r["stance"] for r in content])
-    return bp, st
+    return bp, fit_stance([r for r in records if not r["boilerplate"]] + list(stance_extra), params)
 
 
 def build_bundle(train: Sequence[Record], params: Params, stance_extra: Sequence[Record] = ()) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from pipeline import config
-from pipeline.core.bundle import fit_models
+from pipeline.core.bundle import fit_models, fit_stance
 from pipeline.core.checklist import TASKS
 from pipeline.core.data import records_from_rows, trainable
 from pipeline.core.features import Record
@@ -394,11 +394,8 @@ def checklist_out_of_fold(records: Sequence[Record], params: Params, cases: Sequ
     """
     from sklearn.model_selection import KFold
 
-    from pipeline.core.bundle import load_yaml
     from pipeline.core.data import checklist_stance_records
-    from pipeline.core.models import build_stance_model
 
-    p = params.train
     extra = checklist_stance_records(cases, "dev")
     if len(extra) < CHECKLIST_FOLDS:
         return {}
@@ -406,9 +403,7 @@ def checklist_out_of_fold(records: Sequence[Record], params: Params, cases: Sequ
                if not r["boilerplate"]]
     out: dict[str, str] = {}
     for train_idx, test_idx in KFold(CHECKLIST_FOLDS).split(extra):
-        fold = content + [extra[i] for i in train_idx]
-        st = build_stance_model(p.stance, p.seed, load_yaml(p.cues_file), load_yaml(p.frame_file))
-        st.fit(fold, [r["stance"] for r in fold])
+        st = fit_stance(content + [extra[i] for i in train_idx], params)
         held = [extra[i] for i in test_idx]
         for r, pred in zip(held, st.predict(held)):
             out[r["key"]] = str(pred)
