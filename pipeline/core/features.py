@@ -175,7 +175,7 @@ def context_records(texts: Sequence[str], lines: Sequence[int], n_lines: int, do
                 "in_list": in_list[line],
                 "in_dated_items": dated[line],
                 # inside the page, a teaser of another story shares no topic word with it (_cut_off_body)
-                "cut_off_body": 1.0 if cut_off[line] == 2.0 or (cut_off[line] and ws & topic) else 0.0,
+                "cut_off_body": 1.0 if line in cut_off and (not cut_off[line] or ws & topic) else 0.0,
                 "opens_article": 1.0 if line in opening else 0.0,
             }
         )
@@ -457,18 +457,18 @@ _LEADING_LABEL = re.compile(r"\S+(?:\s+\S+){0,2}\s*[—–:]\s")
 _CALL_TO_ACTION = re.compile(rf"\b(?:{_PROMPT_VERBS}|téléchargez|télécharger|subscribe|sign up|click|download)\b", re.I)
 
 
-def _cut_off_body(page: Sequence[PageLine], after_heading: Mapping[int, float]) -> dict[int, float]:
-    """Paragraphs the scraper cut off: a line of :data:`CUT_OFF_WORDS` words or more with no final
-    punctuation, no menu mark, no leading label and no call to the reader (:data:`_CALL_TO_ACTION`), whose last
-    sentence has half as many words or more.
+def _cut_off_body(page: Sequence[PageLine], after_heading: Mapping[int, float]) -> dict[int, bool]:
+    """Paragraphs the scraper cut off, each with whether it must also share a topic word with the page: a line
+    of :data:`CUT_OFF_WORDS` words or more with no final punctuation, no menu mark, no leading label and no
+    call to the reader (:data:`_CALL_TO_ACTION`), whose last sentence has half as many words or more.
 
-    2.0 for such a line that ends the page (where scrapers stop) right after a prose line, outside a teaser
-    block (``after_heading``): it needs no topic word.  1.0 for one that ends the page after a shorter
-    sentence or across a few furniture lines (:func:`_sentence_before`: "Publicité", a newsletter box, a live
-    blog's time), and for one inside the page right after a prose line: :func:`context_records` also asks
-    these to share a topic word with the page, which a teaser of another story does not.
+    Such a line that ends the page (where scrapers stop), outside a teaser block (``after_heading``), after a
+    sentence line directly or across a few furniture lines (:func:`_sentence_before`: "Publicité", a
+    newsletter box, a live blog's time) needs no topic word.  One inside the page right after a prose line
+    does: :func:`context_records` asks it to share a topic word with the page, which a teaser of another story
+    does not.
     """
-    out = {pl.line: 0.0 for pl in page}
+    out: dict[int, bool] = {}
     for k in range(1, len(page)):
         pl = page[k]
         last = pl.parts[-1].rstrip()
@@ -478,9 +478,9 @@ def _cut_off_body(page: Sequence[PageLine], after_heading: Mapping[int, float]) 
                 and not _CALL_TO_ACTION.search(pl.whole)):
             continue
         if k == len(page) - 1 and not after_heading[pl.line] and _sentence_before(page, k):
-            out[pl.line] = 2.0
+            out[pl.line] = False
         elif page[k - 1].is_prose:
-            out[pl.line] = 1.0
+            out[pl.line] = True
     return out
 
 
